@@ -1,0 +1,69 @@
+#pragma once
+/// The qexp interpreter: runs an IR graph with Prepare / Eval kernels over one planned arena.
+///
+/// Lifecycle (like XNNPACK's create → setup → run): `create` validates the graph, picks a kernel
+/// for every op (error naming the op and dtype if none exists), runs each kernel's Prepare
+/// (shape checks, precomputed multipliers, scratch sizes) and plans the arena; `invoke` only
+/// computes — no allocation, no validation, no logging.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "framework/core/status.h"
+#include "framework/core/tensor.h"
+#include "framework/ir/graph.h"
+
+namespace qexp::interp {
+
+/// Receives every tensor the interpreter computes: the graph inputs when `invoke` starts, then
+/// each op's outputs right after the op runs. The view is valid only during the call (the arena
+/// reuses memory). The interpreter never knows who observes: calibration adapts this hook.
+class TensorObserver {
+ public:
+  virtual ~TensorObserver() = default;
+  virtual void on_tensor(int tensor_id, const TensorView& value) = 0;
+};
+
+struct InterpreterOptions {
+  int num_threads = 1;
+  /// Keep every tensor alive after invoke() (no arena reuse), so tensor(id) can read any of them.
+  bool preserve_all_tensors = false;
+};
+
+class Interpreter {
+ public:
+  /// Builds an interpreter for `graph` (which must outlive nothing: the interpreter shares it).
+  /// Errors: verifier failures, unsupported op / dtype combinations, Prepare failures — each
+  /// naming the op.
+  static Result<std::unique_ptr<Interpreter>> create(std::shared_ptr<const ir::Graph> graph,
+                                                     const InterpreterOptions& options = {});
+  virtual ~Interpreter() = default;
+
+  virtual const ir::Graph& graph() const = 0;
+  virtual int num_inputs() const = 0;
+  virtual int num_outputs() const = 0;
+
+  /// Writable view of graph input i; fill it before invoke().
+  virtual TensorView input(int i) = 0;
+  /// Copies raw little-endian bytes into input i; error if the byte count differs.
+  virtual Status set_input_bytes(int i, std::span<const uint8_t> bytes) = 0;
+  /// View of graph output i, valid until the next invoke().
+  virtual TensorView output(int i) const = 0;
+  /// View of any tensor after invoke(). Precondition: preserve_all_tensors, or the tensor is a
+  /// graph input / output or a constant.
+  virtual TensorView tensor(int tensor_id) const = 0;
+
+  /// Observer for subsequent invokes (nullptr to clear). Not owned.
+  virtual void set_observer(TensorObserver* observer) = 0;
+
+  /// Runs the graph once on the current inputs.
+  virtual Status invoke() = 0;
+
+  /// Bytes of the activation arena (for reports and memory budgets).
+  virtual size_t arena_bytes() const = 0;
+};
+
+}  // namespace qexp::interp
