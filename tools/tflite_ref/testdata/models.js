@@ -23,8 +23,14 @@ function bytesOf(TypedArray, values) {
   return Array.from(new Uint8Array(TypedArray.from(values).buffer));
 }
 
-function opcode(name, code, version = 1) {
-  return {deprecated_builtin_code: Math.min(code, 127), builtin_code: name, version};
+// How writers fill OperatorCode: min(code, 127) in the byte field, the real code in builtin_code.
+// `only` writes just one of them, so a model also checks that the reader takes
+// max(deprecated_builtin_code, builtin_code) and that both field slots are right.
+function opcode(name, code, version = 1, only = null) {
+  const oc = {version};
+  if (only !== 'builtin') oc.deprecated_builtin_code = Math.min(code, 127);
+  if (only !== 'deprecated') oc.builtin_code = name;
+  return oc;
 }
 
 // --- model 1: float32 ADD of two inputs ----------------------------------------------------------
@@ -70,7 +76,7 @@ function fcF32() {
     json: {
       version: 3,
       description: 'qexp tflite_ref test: float32 FULLY_CONNECTED + RELU6',
-      operator_codes: [opcode('FULLY_CONNECTED', 9)],
+      operator_codes: [opcode('FULLY_CONNECTED', 9, 1, 'deprecated')],  // old-writer style
       subgraphs: [{
         name: 'main',
         tensors: [
@@ -185,7 +191,7 @@ function convInt8Io() {
   g.inputs = [0];
   g.outputs = [3];
   g.operators = [{...g.operators[1], opcode_index: 0, inputs: [0, 1, 2], outputs: [3]}];
-  m.json.operator_codes = [m.json.operator_codes[1]];
+  m.json.operator_codes = [opcode('CONV_2D', 3, 3, 'builtin')];  // builtin_code slot only
   m.json.description = 'qexp tflite_ref test: int8 in/out per-channel CONV_2D';
   const sIn = 0.5, zIn = -1, sOut = 0.125, zOut = 5;
   const x = new Float32Array(m.inputs[0].buffer, m.inputs[0].byteOffset, m.inputs[0].length / 4);
