@@ -301,7 +301,9 @@ function findStringAddresses(bytes, mod, text) {
       const at = hay.indexOf(needle, from);
       if (at < 0 || at + needle.length > segEnd) break;
       // Only a whole string (preceded by NUL or segment start) is the literal itself.
-      if (at === seg.start || bytes[at - 1] === 0) addrs.push((seg.offset.i32 >>> 0) + (at - seg.start));
+      if (at === seg.start || bytes[at - 1] === 0) {
+        addrs.push((seg.offset.i32 >>> 0) + (at - seg.start));
+      }
       from = at + 1;
     }
   }
