@@ -12,7 +12,8 @@ using testing::expect_dump;
 using testing::expect_near_all;
 using testing::floats_of;
 
-/// input [1,2,2,3] → CONV_2D (no bias) → ADD(conv, const "bias_add/bias" `bias_shape`) → output.
+/// input [1,2,2,3] → CONV_2D (no bias) → ADD(conv, const "bias_add/bias" of `bias_shape`)
+/// → output.
 ir::Graph conv_add(Shape bias_shape = Shape{2}) {
   ir::Graph g;
   g.name = "conv_add";
