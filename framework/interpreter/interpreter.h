@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "framework/core/status.h"
@@ -28,6 +29,7 @@ class TensorObserver {
 };
 
 struct InterpreterOptions {
+  /// Threads kernels may use, in [1, 256]. Outputs are bit-identical for every thread count.
   int num_threads = 1;
   /// Keep every tensor alive after invoke() (no arena reuse), so tensor(id) can read any of them.
   bool preserve_all_tensors = false;
@@ -36,8 +38,9 @@ struct InterpreterOptions {
 class Interpreter {
  public:
   /// Builds an interpreter for `graph` (which must outlive nothing: the interpreter shares it).
-  /// Errors: verifier failures, unsupported op / dtype combinations, Prepare failures — each
-  /// naming the op.
+  /// Errors: verifier failures, unsupported op / dtype combinations (kUnimplemented, e.g.
+  /// "op 'conv1' (CONV_2D): no kernel for int8 inputs"), Prepare failures — each naming the op —
+  /// and kResourceExhausted if the activation arena cannot be allocated.
   static Result<std::unique_ptr<Interpreter>> create(std::shared_ptr<const ir::Graph> graph,
                                                      const InterpreterOptions& options = {});
   virtual ~Interpreter() = default;
@@ -52,8 +55,8 @@ class Interpreter {
   virtual Status set_input_bytes(int i, std::span<const uint8_t> bytes) = 0;
   /// View of graph output i, valid until the next invoke().
   virtual TensorView output(int i) const = 0;
-  /// View of any tensor after invoke(). Precondition: preserve_all_tensors, or the tensor is a
-  /// graph input / output or a constant.
+  /// View of any tensor after invoke(). Precondition (checked, aborts): preserve_all_tensors, or
+  /// the tensor is a graph input / output or a constant (constants view the graph's buffers).
   virtual TensorView tensor(int tensor_id) const = 0;
 
   /// Observer for subsequent invokes (nullptr to clear). Not owned.
@@ -64,6 +67,10 @@ class Interpreter {
 
   /// Bytes of the activation arena (for reports and memory budgets).
   virtual size_t arena_bytes() const = 0;
+
+  /// Name of the kernel chosen for op `op_index` (in graph().ops order), e.g. "conv2d_float"
+  /// (the id in kernels/kernels.def). Precondition: 0 <= op_index < graph().ops.size().
+  virtual std::string_view kernel_name(int op_index) const = 0;
 };
 
 }  // namespace qexp::interp
