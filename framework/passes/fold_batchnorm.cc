@@ -20,7 +20,7 @@ struct Affine {
 Result<Affine> affine_of(const ir::Graph& g, const ir::Op& bn) {
   const ir::Tensor& x = g.tensors[static_cast<size_t>(bn.inputs[0])];
   if (!internal::is_plain_float(x)) {
-    return unimplemented(str_cat(internal::op_label(bn), ": input ", quoted(x.name), " is ",
+    return unimplemented(str_cat(internal::op_label(bn), ": input ", qexp::quoted(x.name), " is ",
                                  dtype_name(x.dtype), ", expected unquantized float32"));
   }
   const int64_t channels = internal::last_dim(x.shape);
@@ -32,7 +32,7 @@ Result<Affine> affine_of(const ir::Graph& g, const ir::Op& bn) {
       return unimplemented(str_cat(
           internal::op_label(bn), ": ", kParams[k], " (input ", k, ") ",
           t == nullptr ? std::string("is missing")
-                       : str_cat(quoted(t->name), " is ", t->is_const() ? "" : "not ",
+                       : str_cat(qexp::quoted(t->name), " is ", t->is_const() ? "" : "not ",
                                  "constant ", dtype_name(t->dtype), t->shape.to_string()),
           "; fold-batchnorm needs a constant float32 tensor of ", channels,
           " elements (run fold-constants first if it is computed from constants)"));

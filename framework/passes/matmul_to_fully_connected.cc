@@ -23,7 +23,7 @@ Status check_convertible(const ir::Graph& g, const ir::Op& op) {
                                  "input as [M,K] and qexp has no TRANSPOSE op"));
   }
   if (!internal::is_float_const(b)) {
-    return unimplemented(str_cat(internal::op_label(op), ": B ", quoted(b.name), " is ",
+    return unimplemented(str_cat(internal::op_label(op), ": B ", qexp::quoted(b.name), " is ",
                                  b.is_const() ? "" : "not ", "constant ", dtype_name(b.dtype),
                                  "; FULLY_CONNECTED needs constant float32 weights (qexp has no "
                                  "BATCH_MATMUL)"));

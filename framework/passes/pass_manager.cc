@@ -100,8 +100,8 @@ Status PassManager::check_print_after() const {
     candidates.emplace_back("all");
     std::string suggestion = closest_match(want, candidates);
     return invalid_argument(str_cat(
-        "print_after: ", quoted(want), " is not a pass of this pipeline",
-        suggestion.empty() ? "" : str_cat(" (did you mean ", quoted(suggestion), "?)"),
+        "print_after: ", qexp::quoted(want), " is not a pass of this pipeline",
+        suggestion.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(suggestion), "?)"),
         "; expected \"all\" or one of: ", str_join(names, ", ")));
   }
   return ok_status();
@@ -120,9 +120,10 @@ Result<bool> PassManager::run_pass(Pass& pass, ir::Graph& graph, PassContext& co
   if (options_.float_check && pass.preserves_float_semantics()) before = graph;
   Result<bool> changed = pass.run(graph, context);
   if (!changed.ok()) {
-    return std::move(changed).status().with_context(str_cat("while running pass ", quoted(name)));
+    return std::move(changed).status().with_context(
+        str_cat("while running pass ", qexp::quoted(name)));
   }
-  const std::string after_pass = str_cat("after pass ", quoted(name));
+  const std::string after_pass = str_cat("after pass ", qexp::quoted(name));
   if (options_.verify_each) QEXP_RETURN_IF_ERROR_CTX(ir::verify(graph), after_pass);
   if (before.has_value() && *changed) {
     QEXP_RETURN_IF_ERROR_CTX(options_.float_check(*before, graph, name), after_pass);

@@ -9,7 +9,7 @@
 namespace qexp::passes::internal {
 
 std::string op_label(const ir::Op& op) {
-  return str_cat("op ", quoted(op.name), " (", ir::op_type_name(op.type), ")");
+  return str_cat("op ", qexp::quoted(op.name), " (", ir::op_type_name(op.type), ")");
 }
 
 bool is_plain_float(const ir::Tensor& t) {

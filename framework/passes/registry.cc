@@ -46,9 +46,9 @@ Result<std::unique_ptr<Pass>> create_pass(std::string_view name) {
   const BuiltinPass* p = find_builtin(name);
   if (p == nullptr) {
     std::string suggestion = closest_match(name, builtin_pass_names());
-    return not_found(str_cat("unknown pass ", quoted(name),
+    return not_found(str_cat("unknown pass ", qexp::quoted(name),
                              suggestion.empty() ? "" : str_cat(" (did you mean ",
-                                                               quoted(suggestion), "?)"),
+                                                               qexp::quoted(suggestion), "?)"),
                              "; known passes: ", str_join(builtin_pass_names(), ", ")));
   }
   std::unique_ptr<Pass> pass = p->make();
