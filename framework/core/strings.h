@@ -45,6 +45,10 @@ std::string format_double(double v);
 
 /// Quotes a string for messages: 'name' (control characters escaped).
 std::string quoted(std::string_view s);
+/// Exact-match overloads, so an unqualified call with a std::string or a literal never resolves
+/// to std::quoted through argument-dependent lookup when <iomanip> is visible.
+inline std::string quoted(const std::string& s) { return quoted(std::string_view(s)); }
+inline std::string quoted(const char* s) { return quoted(std::string_view(s)); }
 
 /// Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
