@@ -28,8 +28,9 @@ bool can_fuse_into(ir::OpType type) {
     case ir::OpType::kMul:
     case ir::OpType::kAveragePool2D:
     case ir::OpType::kMaxPool2D:
-    case ir::OpType::kConcatenation:
       return true;
+    // CONCATENATION is deliberately absent: TFLite's concatenation kernel rejects any fused
+    // activation other than NONE at Prepare, so fusing would export files TFLite cannot run.
     default:
       return false;
   }
