@@ -1,0 +1,29 @@
+#pragma once
+/// The qexp subcommands. Each add_*_command registers its options on the CLI11 app and, when the
+/// subcommand is selected, stores the action to run in *action. Only main prints errors.
+
+#include <functional>
+
+#include "framework/core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace qexp::cli {
+
+using Action = std::function<Status()>;
+
+void add_convert_command(CLI::App& app, Action* action);
+void add_inspect_command(CLI::App& app, Action* action);
+void add_infer_command(CLI::App& app, Action* action);
+void add_eval_command(CLI::App& app, Action* action);
+void add_dataset_command(CLI::App& app, Action* action);
+void add_run_command(CLI::App& app, Action* action);
+
+/// Parses "1,224,224,3" into dims; error names the option.
+Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option);
+/// Splits "a,b,c" (empty → empty list).
+std::vector<std::string> split_list(std::string_view text);
+
+}  // namespace qexp::cli

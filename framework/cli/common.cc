@@ -1,0 +1,33 @@
+#include <charconv>
+
+#include "framework/cli/commands.h"
+#include "framework/core/strings.h"
+
+namespace qexp::cli {
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  for (auto& piece : str_split(text, ',')) {
+    std::string_view t = str_trim(piece);
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option) {
+  std::vector<int64_t> dims;
+  for (auto& piece : str_split(text, ',')) {
+    std::string_view t = str_trim(piece);
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || ec != std::errc() || ptr != t.data() + t.size() || v <= 0) {
+      return invalid_argument(str_cat(option, ": ", quoted(text),
+                                      " is not a list of positive integers like 1,224,224,3"));
+    }
+    dims.push_back(v);
+  }
+  return dims;
+}
+
+}  // namespace qexp::cli
