@@ -95,6 +95,10 @@ TEST(TfliteRoundTrip, Int8PerAxisQuantizedConvKeepsScalesZeroPointsAxisAndMinMax
   EXPECT_EQ(back.tensors[4].quant.max, std::vector<float>{25.5f});
 }
 
+TEST(TfliteRoundTrip, Int8DepthwiseAddPoolPadMeanReshapeFcSoftmax) {
+  expect_round_trip(tt::int8_ops("int8_ops.tflite"));
+}
+
 TEST(TfliteRoundTrip, PerAxisOnDimension3) {
   ir::Graph g = tt::float_cnn("dw.tflite");
   ir::Tensor& w = g.tensors[4];  // dw/weights [1,3,3,8]

@@ -176,6 +176,86 @@ ir::Graph int8_per_axis_conv(const std::string& name) {
   return g;
 }
 
+namespace {
+
+int add_q(ir::Graph& g, const std::string& name, DType dtype, const Shape& shape, float scale,
+          int64_t zero_point) {
+  int t = g.add_tensor(name, dtype, shape);
+  g.tensors[static_cast<size_t>(t)].quant.scale = {scale};
+  g.tensors[static_cast<size_t>(t)].quant.zero_point = {zero_point};
+  return t;
+}
+
+int add_int8_const(ir::Graph& g, const std::string& name, const Shape& shape, uint32_t seed,
+                   std::vector<float> scales, int axis) {
+  auto v = seeded_floats(static_cast<size_t>(shape.num_elements()), seed);
+  std::vector<uint8_t> bytes(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    bytes[i] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(v[i] * 127.0f)));
+  }
+  int t = g.add_const(name, DType::kInt8, shape, std::move(bytes));
+  ir::QuantParams& q = g.tensors[static_cast<size_t>(t)].quant;
+  q.zero_point.assign(scales.size(), 0);
+  q.scale = std::move(scales);
+  q.quantized_dimension = axis;
+  return t;
+}
+
+int add_bias(ir::Graph& g, const std::string& name, float input_scale,
+             const std::vector<float>& weight_scales, int64_t channels) {
+  std::vector<int32_t> values(static_cast<size_t>(channels));
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<int32_t>(i * 37) - 50;
+  int t = add_int32_const(g, name, Shape{channels}, values);
+  ir::QuantParams& q = g.tensors[static_cast<size_t>(t)].quant;
+  for (float s : weight_scales) q.scale.push_back(input_scale * s);
+  q.zero_point.assign(q.scale.size(), 0);
+  return t;
+}
+
+}  // namespace
+
+ir::Graph int8_ops(const std::string& name) {
+  using ir::OpType;
+  ir::Graph g;
+  g.name = name;
+  const DType i8 = DType::kInt8;
+  int x = g.add_tensor("input", DType::kFloat32, Shape{1, 4, 4, 2});
+  int xq = add_q(g, "input_q", i8, Shape{1, 4, 4, 2}, 0.02f, 3);
+  const std::vector<float> dw_scales = {0.01f, 0.015f};
+  int dw_w = add_int8_const(g, "dw/weights", Shape{1, 3, 3, 2}, 31, dw_scales, 3);
+  int dw_b = add_bias(g, "dw/bias", 0.02f, dw_scales, 2);
+  int dw = add_q(g, "dw", i8, Shape{1, 4, 4, 2}, 0.05f, -10);
+  int add = add_q(g, "add", i8, Shape{1, 4, 4, 2}, 0.08f, -5);
+  int mp = add_q(g, "maxpool", i8, Shape{1, 2, 2, 2}, 0.08f, -5);
+  int pads = add_int32_const(g, "pad/paddings", Shape{4, 2}, {0, 0, 1, 1, 1, 1, 0, 0});
+  int pad = add_q(g, "pad", i8, Shape{1, 4, 4, 2}, 0.08f, -5);
+  int axes = add_int32_const(g, "mean/axes", Shape{1}, {3});
+  int mean = add_q(g, "mean", i8, Shape{1, 4, 4, 1}, 0.08f, -5);
+  int shape = add_int32_const(g, "flatten/shape", Shape{2}, {1, 16});
+  int flat = add_q(g, "flatten", i8, Shape{1, 16}, 0.08f, -5);
+  int fc_w = add_int8_const(g, "fc/weights", Shape{3, 16}, 32, {0.02f}, 0);
+  int fc_b = add_bias(g, "fc/bias", 0.08f, {0.02f}, 3);
+  int fc = add_q(g, "fc", i8, Shape{1, 3}, 0.1f, 2);
+  int sm = add_q(g, "softmax", i8, Shape{1, 3}, 1.0f / 256.0f, -128);
+  int y = g.add_tensor("output", DType::kFloat32, Shape{1, 3});
+  g.inputs = {x};
+  g.outputs = {y};
+
+  add_op(g, OpType::kQuantize, {x}, {xq}, ir::NoOptions{});
+  add_op(g, OpType::kDepthwiseConv2D, {xq, dw_w, dw_b}, {dw}, ir::DepthwiseConv2DOptions{});
+  add_op(g, OpType::kAdd, {dw, xq}, {add}, ir::ElementwiseOptions{ir::Activation::kRelu});
+  ir::Pool2DOptions pool;
+  pool.filter_h = pool.filter_w = pool.stride_h = pool.stride_w = 2;
+  add_op(g, OpType::kMaxPool2D, {add}, {mp}, pool);
+  add_op(g, OpType::kPad, {mp, pads}, {pad}, ir::NoOptions{});
+  add_op(g, OpType::kMean, {pad, axes}, {mean}, ir::ReducerOptions{true});
+  add_op(g, OpType::kReshape, {mean, shape}, {flat}, ir::ReshapeOptions{{1, 16}});
+  add_op(g, OpType::kFullyConnected, {flat, fc_w, fc_b}, {fc}, ir::FullyConnectedOptions{});
+  add_op(g, OpType::kSoftmax, {fc}, {sm}, ir::SoftmaxOptions{1.0f});
+  add_op(g, OpType::kDequantize, {sm}, {y}, ir::NoOptions{});
+  return g;
+}
+
 ir::Graph float16_weights(const std::string& name) {
   using ir::OpType;
   ir::Graph g;

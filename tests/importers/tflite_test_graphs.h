@@ -37,6 +37,11 @@ ir::Graph float_elementwise(const std::string& name);
 /// min/max recorded) → DEQUANTIZE.
 ir::Graph int8_per_axis_conv(const std::string& name);
 
+/// The int8 ops of a full-integer model: QUANTIZE → DEPTHWISE_CONV_2D (per-axis on dimension 3)
+/// → ADD → MAX_POOL_2D → PAD → MEAN → RESHAPE → FULLY_CONNECTED (per-tensor) → SOFTMAX
+/// (output 1/256, -128) → DEQUANTIZE.
+ir::Graph int8_ops(const std::string& name);
+
 /// float16 constant weights → DEQUANTIZE → CONV_2D (the float16 quantization mode).
 ir::Graph float16_weights(const std::string& name);
 
