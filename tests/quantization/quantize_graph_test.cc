@@ -1,0 +1,228 @@
+#include "framework/quantization/quantize_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "framework/ir/dump.h"
+#include "framework/ir/verifier.h"
+
+namespace qexp::quant {
+namespace {
+
+int float_const(ir::Graph& g, const std::string& name, Shape shape, std::vector<float> v) {
+  std::vector<uint8_t> bytes(v.size() * 4);
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  return g.add_const(name, DType::kFloat32, std::move(shape), std::move(bytes));
+}
+
+/// input [1,4,4,2] → CONV_2D 1x1 (3 filters, bias, RELU6) → SOFTMAX
+ir::Graph conv_softmax(int64_t out_channels = 3) {
+  ir::Graph g;
+  g.name = "t";
+  int in = g.add_tensor("input", DType::kFloat32, Shape{1, 4, 4, 2});
+  std::vector<float> w;
+  for (int64_t o = 0; o < out_channels; ++o) {
+    w.push_back(0.5f * static_cast<float>(o + 1));
+    w.push_back(-0.25f * static_cast<float>(o + 1));
+  }
+  int wt = float_const(g, "conv/weights", Shape{out_channels, 1, 1, 2}, w);
+  int b = float_const(g, "conv/bias", Shape{out_channels},
+                      std::vector<float>(static_cast<size_t>(out_channels), 0.1f));
+  int c = g.add_tensor("conv", DType::kFloat32, Shape{1, 4, 4, out_channels});
+  int s = g.add_tensor("softmax", DType::kFloat32, Shape{1, 4, 4, out_channels});
+  ir::Conv2DOptions co;
+  co.activation = ir::Activation::kRelu6;
+  g.add_op(ir::OpType::kConv2D, "conv", {in, wt, b}, {c}, co);
+  g.add_op(ir::OpType::kSoftmax, "softmax", {c}, {s}, ir::SoftmaxOptions{});
+  g.inputs = {in};
+  g.outputs = {s};
+  return g;
+}
+
+RangeMap ranges() { return {{"input", {-1.0f, 3.0f}}, {"conv", {0.0f, 6.0f}}, {"softmax", {0, 1}}}; }
+
+std::vector<std::string> op_types(const ir::Graph& g) {
+  std::vector<std::string> v;
+  for (const auto& op : g.ops) v.emplace_back(ir::op_type_name(op.type));
+  return v;
+}
+
+const ir::Tensor& tensor(const ir::Graph& g, const std::string& name) {
+  int t = g.find_tensor(name);
+  EXPECT_GE(t, 0) << name;
+  return g.tensors[static_cast<size_t>(t)];
+}
+
+TEST(AsymmetricParams, NudgesZeroPointLikeTflite) {
+  ir::QuantParams p = asymmetric_params({-1.0f, 3.0f}, -128, 127);
+  EXPECT_FLOAT_EQ(p.scale[0], 4.0f / 255.0f);
+  EXPECT_EQ(p.zero_point[0], -64);  // -128 + 1 / (4/255) = -64.25 → -64
+  ir::QuantParams positive = asymmetric_params({2.0f, 6.0f}, -128, 127);  // widened to [0, 6]
+  EXPECT_FLOAT_EQ(positive.scale[0], 6.0f / 255.0f);
+  EXPECT_EQ(positive.zero_point[0], -128);
+  ir::QuantParams zero = asymmetric_params({0.0f, 0.0f}, -128, 127);
+  EXPECT_FLOAT_EQ(zero.scale[0], 1.0f);
+}
+
+TEST(SymmetricWeightParams, PerChannelAlongAxis) {
+  ir::Graph g = conv_softmax();
+  const ir::Tensor& w = tensor(g, "conv/weights");
+  ir::QuantParams p = symmetric_weight_params(w, 0, 127, true);
+  ASSERT_EQ(p.scale.size(), 3u);
+  EXPECT_FLOAT_EQ(p.scale[2], 1.5f / 127.0f);
+  ir::QuantParams t = symmetric_weight_params(w, 0, 127, false);
+  ASSERT_EQ(t.scale.size(), 1u);
+  EXPECT_FLOAT_EQ(t.scale[0], 1.5f / 127.0f);
+}
+
+TEST(QuantizeValues, RoundsHalfAwayFromZeroAndClamps) {
+  ir::Graph g;
+  int c = float_const(g, "c", Shape{4}, {0.5f, -0.5f, 1.5f, 1000.0f});
+  ir::QuantParams p{{1.0f}, {0}, 0, {}, {}};
+  auto bytes = quantize_values(g.tensors[static_cast<size_t>(c)], p, DType::kInt8, -127, 127);
+  std::vector<int8_t> q(bytes.begin(), bytes.end());
+  EXPECT_EQ(q, (std::vector<int8_t>{1, -1, 2, 127}));
+}
+
+TEST(QuantizeGraph, Int8InsertsQuantizeAndDequantizeAtFloatEdges) {
+  QuantizeSummary summary;
+  auto q = quantize_graph(conv_softmax(), ranges(), QuantizeOptions{}, &summary);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "DEQUANTIZE"}));
+  EXPECT_EQ(summary.quantized_ops, (std::vector<std::string>{"conv", "softmax"}));
+  const ir::Tensor& out = q->tensors[static_cast<size_t>(q->outputs[0])];
+  EXPECT_EQ(out.name, "softmax");
+  EXPECT_EQ(out.dtype, DType::kFloat32);
+  const ir::Tensor& sm = tensor(*q, "softmax/int8");
+  EXPECT_FLOAT_EQ(sm.quant.scale[0], 1.0f / 256.0f);
+  EXPECT_EQ(sm.quant.zero_point[0], -128);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->inputs[0])].dtype, DType::kFloat32);
+  EXPECT_TRUE(ir::verify(*q).ok());
+}
+
+TEST(QuantizeGraph, BiasIsInt32WithInputTimesWeightScale) {
+  auto q = quantize_graph(conv_softmax(), ranges(), QuantizeOptions{});
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  const ir::Op& conv = q->ops[1];
+  const ir::Tensor& in = q->tensors[static_cast<size_t>(conv.inputs[0])];
+  const ir::Tensor& w = q->tensors[static_cast<size_t>(conv.inputs[1])];
+  const ir::Tensor& b = q->tensors[static_cast<size_t>(conv.inputs[2])];
+  EXPECT_EQ(w.dtype, DType::kInt8);
+  EXPECT_EQ(b.dtype, DType::kInt32);
+  ASSERT_EQ(b.quant.scale.size(), 3u);
+  for (size_t c = 0; c < 3; ++c) {
+    EXPECT_FLOAT_EQ(b.quant.scale[c], in.quant.scale[0] * w.quant.scale[c]);
+    EXPECT_EQ(b.quant.zero_point[c], 0);
+  }
+  // w[2] = {1.5, -0.75}, scale 1.5/127 → {127, -64} (−63.5 rounds away from zero).
+  auto wq = w.const_data<int8_t>();
+  EXPECT_EQ(wq[4], 127);
+  EXPECT_EQ(wq[5], -64);
+}
+
+TEST(QuantizeGraph, PerTensorWeightsGiveOneScale) {
+  QuantizeOptions o;
+  o.per_channel = false;
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok());
+  const ir::Op& conv = q->ops[1];
+  EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[1])].quant.scale.size(), 1u);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[2])].quant.scale.size(), 1u);
+}
+
+TEST(QuantizeGraph, Int8IoMakesModelInputsAndOutputsInt8) {
+  QuantizeOptions o;
+  o.io_type = IoType::kInt8;
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"CONV_2D", "SOFTMAX"}));
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->inputs[0])].dtype, DType::kInt8);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->outputs[0])].dtype, DType::kInt8);
+}
+
+TEST(QuantizeGraph, ExcludedOpStaysFloatBetweenConversions) {
+  QuantizeOptions o;
+  o.exclude = {"soft.*"};
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONV_2D", "DEQUANTIZE", "SOFTMAX"}));
+  o.exclude = {"CONV_2D"};
+  auto by_type = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(by_type.ok());
+  EXPECT_EQ(op_types(*by_type),
+            (std::vector<std::string>{"CONV_2D", "QUANTIZE", "SOFTMAX", "DEQUANTIZE"}));
+  o.exclude = {"(["};
+  auto bad = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("exclude: '(['"), std::string::npos);
+}
+
+TEST(QuantizeGraph, MissingRangeNamesTheTensor) {
+  RangeMap r = ranges();
+  r.erase("conv");
+  auto q = quantize_graph(conv_softmax(), r, QuantizeOptions{});
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "no calibrated range for activation tensor 'conv'");
+}
+
+TEST(QuantizeGraph, UnsupportedOpSuggestsExclude) {
+  ir::Graph g = conv_softmax();
+  g.ops[1].type = ir::OpType::kRelu;
+  g.ops[1].options = ir::NoOptions{};
+  auto q = quantize_graph(g, ranges(), QuantizeOptions{});
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(),
+            "op 'softmax' (RELU) cannot be quantized in int8 mode; keep it in float with exclude: "
+            "[RELU] or exclude its name");
+}
+
+TEST(QuantizeGraph, DynamicRangeQuantizesOnlyLargeWeights) {
+  QuantizeOptions o;
+  o.mode = QuantMode::kDynamicRange;
+  auto small = quantize_graph(conv_softmax(), {}, o);
+  ASSERT_TRUE(small.ok()) << small.status().message();
+  EXPECT_EQ(small->tensors[static_cast<size_t>(small->ops[0].inputs[1])].dtype, DType::kFloat32);
+  o.dynamic_range_min_elements = 6;
+  auto q = quantize_graph(conv_softmax(), {}, o);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"CONV_2D", "SOFTMAX"}));
+  const ir::Tensor& w = q->tensors[static_cast<size_t>(q->ops[0].inputs[1])];
+  EXPECT_EQ(w.dtype, DType::kInt8);
+  EXPECT_EQ(w.quant.scale.size(), 3u);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->ops[0].inputs[2])].dtype, DType::kFloat32);
+}
+
+TEST(QuantizeGraph, Float16StoresHalfConstantsBehindDequantize) {
+  QuantizeOptions o;
+  o.mode = QuantMode::kFloat16;
+  auto q = quantize_graph(conv_softmax(), {}, o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q),
+            (std::vector<std::string>{"DEQUANTIZE", "DEQUANTIZE", "CONV_2D", "SOFTMAX"}));
+  EXPECT_EQ(tensor(*q, "conv/weights/float16").dtype, DType::kFloat16);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->ops[2].inputs[1])].name, "conv/weights/dequantize");
+}
+
+TEST(QuantizeGraph, Int16x8UsesSymmetricInt16ActivationsAndInt64Bias) {
+  QuantizeOptions o;
+  o.mode = QuantMode::kInt16x8;
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  const ir::Op& conv = q->ops[1];
+  const ir::Tensor& in = q->tensors[static_cast<size_t>(conv.inputs[0])];
+  EXPECT_EQ(in.dtype, DType::kInt16);
+  EXPECT_EQ(in.quant.zero_point[0], 0);
+  EXPECT_FLOAT_EQ(in.quant.scale[0], 3.0f / 32767.0f);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[2])].dtype, DType::kInt64);
+}
+
+TEST(ParseModes, NamesRoundTripAndErrorsListChoices) {
+  EXPECT_EQ(*parse_quant_mode("dynamic_range"), QuantMode::kDynamicRange);
+  EXPECT_EQ(parse_quant_mode("int4").status().message(),
+            "quantization mode 'int4' is not one of float16, dynamic_range, int8, int16x8");
+  EXPECT_EQ(*parse_io_type("uint8"), IoType::kUInt8);
+}
+
+}  // namespace
+}  // namespace qexp::quant
