@@ -131,7 +131,7 @@ Result<LoadedModel> load_model(const std::string& path, const ModelLoadOptions& 
       options.passes.empty() ? passes::default_conversion_pipeline() : options.passes;
   QEXP_RETURN_IF_ERROR(manager.add_all(names));
   passes::PassContext context;
-  QEXP_RETURN_IF_ERROR_CTX(manager.run(out.graph, context).status(), path);
+  QEXP_RETURN_IF_ERROR_CTX(manager.run(out.graph, context), path);
   for (const auto& e : context.log_entries()) out.pass_log.push_back(e.pass + ": " + e.message);
   QEXP_RETURN_IF_ERROR_CTX(ir::verify(out.graph), str_cat(path, ": after conversion"));
   return out;

@@ -85,7 +85,9 @@ class [[nodiscard]] Result {
 
   bool ok() const { return status_.ok(); }
   const Status& status() const& { return status_; }
-  Status&& status() && { return std::move(status_); }
+  /// By value on rvalues, so `QEXP_RETURN_IF_ERROR(make().status())` never binds a reference
+  /// to a dead temporary.
+  Status status() && { return std::move(status_); }
 
   /// Preconditions: ok().
   T& value() & { return *value_; }
