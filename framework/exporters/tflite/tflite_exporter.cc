@@ -55,8 +55,9 @@ Status check_exportable(const ir::Graph& g) {
       return failed_precondition(str_cat(op_label(g, i), " has no TFLite builtin; run the '",
                                          lowering_pass(op.type), "' pass first"));
     }
-    if (op.type == ir::OpType::kReshape) {
-      for (int64_t d : op.opts<ir::ReshapeOptions>().new_shape) {
+    // (Before ir::verify: the options may still be of the wrong kind.)
+    if (const auto* reshape = std::get_if<ir::ReshapeOptions>(&op.options)) {
+      for (int64_t d : reshape->new_shape) {
         if (!fits_int32(d)) {
           return out_of_range(
               str_cat(op_label(g, i), ": new_shape value ", d, " does not fit TFLite's int32"));

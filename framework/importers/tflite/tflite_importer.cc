@@ -1,6 +1,8 @@
 #include "framework/importers/tflite/tflite_importer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -18,10 +20,11 @@ using fb::Model;
 using fb::QuantizationParameters;
 using internal::ImportContext;
 
-// Verifier limits: TFLite models nest only a few levels deep (Model → SubGraph → Operator →
-// options → vector); the table limit bounds the work a hostile file can cause.
+// Verifier limits, the flatbuffers defaults TFLite's own reader uses: models nest only a few
+// levels deep (Model → SubGraph → Operator → options → vector), and the table limit bounds the
+// work and memory a hostile file can cause (tables may be referenced many times).
 constexpr flatbuffers::uoffset_t kMaxDepth = 64;
-constexpr flatbuffers::uoffset_t kMaxTables = 50'000'000;
+constexpr flatbuffers::uoffset_t kMaxTables = 1'000'000;
 
 std::string printable_bytes(std::span<const uint8_t> bytes) {
   std::string out;
@@ -179,7 +182,7 @@ Status import_constant(const ImportContext& ctx, const std::string& label, uint3
     return ctx.error(StatusCode::kInvalidArgument,
                      str_cat(label, ": buffer ", buffer, " has ", bytes.size(), " bytes, shape ",
                              t->shape.to_string(), " ", dtype_name(t->dtype), " needs ",
-                             fits ? std::to_string(needed) : std::string("more than 2^63")));
+                             fits ? std::to_string(needed) : std::string("at least 2^63")));
   }
   t->data = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   return ok_status();
@@ -256,14 +259,10 @@ Status import_model_metadata(const ImportContext& ctx) {
                                " is out of range, the model has ", num_buffers, " buffers"));
     }
     QEXP_ASSIGN_OR_RETURN(auto bytes, buffer_bytes(ctx, m->buffer()));
-    std::string version;
-    for (uint8_t b : bytes) {
-      if (b == 0) break;
-      version += static_cast<char>(b);
-    }
-    if (!version.empty())
-      g.metadata["tflite_min_runtime_version"] = printable_bytes(std::span<const uint8_t>(
-          reinterpret_cast<const uint8_t*>(version.data()), version.size()));
+    // A NUL-padded string (16 bytes from TFLite's converter).
+    auto end = std::find(bytes.begin(), bytes.end(), uint8_t{0});
+    auto version = bytes.first(static_cast<size_t>(end - bytes.begin()));
+    if (!version.empty()) g.metadata["tflite_min_runtime_version"] = printable_bytes(version);
   }
   return ok_status();
 }
