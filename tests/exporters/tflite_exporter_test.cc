@@ -229,6 +229,15 @@ TEST(TfliteExport, InvalidGraphIsRejectedWithTheVerifierMessage) {
             "has shape [1,8,8,5], the op computes [1,8,8,4]");
 }
 
+TEST(TfliteExport, OptionsOfTheWrongKindAreAnErrorNotACrash) {
+  ir::Graph g = tt::float_cnn("bad");
+  g.ops[6].options = ir::NoOptions{};  // the RESHAPE
+  auto r = serialize_tflite(g);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "cannot export to TFLite: op 6 'flatten/Reshape' (RESHAPE): options of the wrong kind");
+}
+
 TEST(TfliteExport, ReshapeTargetMustFitInt32) {
   ir::Graph g = tt::float_cnn("big");
   g.ops[6].opts<ir::ReshapeOptions>().new_shape = {1, int64_t{1} << 40};
