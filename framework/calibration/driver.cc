@@ -422,4 +422,17 @@ Result<std::map<std::string, Range>> compute_ranges(const ConfiguredCalibrator& 
   return ranges;
 }
 
+Result<CalibratorResult> evaluate_calibrator(const ConfiguredCalibrator& calibrator,
+                                             const CalibrationStatistics& stats) {
+  CalibratorResult result;
+  result.name = calibrator.name();
+  result.version = calibrator.version();
+  result.origin = calibrator.origin();
+  result.options = calibrator.resolved_options();
+  const auto start = std::chrono::steady_clock::now();
+  QEXP_ASSIGN_OR_RETURN(result.ranges, compute_ranges(calibrator, stats));
+  result.seconds = seconds_since(start);
+  return result;
+}
+
 }  // namespace qexp::calib

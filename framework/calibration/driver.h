@@ -78,4 +78,19 @@ Result<CalibrationStatistics> collect_statistics(std::shared_ptr<const ir::Graph
 Result<std::map<std::string, Range>> compute_ranges(const ConfiguredCalibrator& calibrator,
                                                     const CalibrationStatistics& stats);
 
+/// One calibrator's outcome, with what a report needs to reproduce it.
+struct CalibratorResult {
+  std::string name;
+  std::string version;
+  std::string origin;
+  std::map<std::string, std::string> options;  ///< resolved (defaults filled in)
+  std::map<std::string, Range> ranges;         ///< by tensor name
+  double seconds = 0.0;                         ///< wall time of computing the ranges
+};
+
+/// compute_ranges plus identity, resolved options and timing. The statistics are read-only, so
+/// any number of calibrators can be evaluated from one collection.
+Result<CalibratorResult> evaluate_calibrator(const ConfiguredCalibrator& calibrator,
+                                             const CalibrationStatistics& stats);
+
 }  // namespace qexp::calib

@@ -239,10 +239,15 @@ TEST(CalibrationDriver, EveryCalibratorEvaluatesFromOneCollection) {
   for (const std::string& name : calibrator_registry().calibrator_names()) {
     auto c = calibrator_registry().create_calibrator(name);
     ASSERT_TRUE(c.ok()) << c.status().message();
-    auto ranges = compute_ranges(**c, s);
-    ASSERT_TRUE(ranges.ok()) << ranges.status().message();
-    ASSERT_EQ(ranges->size(), 3u) << name;
-    const Range relu = ranges->at("relu6");
+    auto result = evaluate_calibrator(**c, s);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->name, name);
+    EXPECT_EQ(result->version, "1.0.0");
+    EXPECT_EQ(result->origin, "built-in");
+    EXPECT_GE(result->seconds, 0.0);
+    const auto& ranges = result->ranges;
+    ASSERT_EQ(ranges.size(), 3u) << name;
+    const Range relu = ranges.at("relu6");
     EXPECT_EQ(relu.min, 0.0f) << name;
     EXPECT_GT(relu.max, 0.0f) << name;
     EXPECT_LE(relu.max, 6.0f) << name;
