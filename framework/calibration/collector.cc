@@ -97,9 +97,9 @@ void SummaryAccumulator::finish(TensorStatistics* out) const {
 HistogramPair::HistogramPair(const TensorStatistics& pass1, int bins, bool symmetric) {
   const double absmax = pass1.absmax();
   abs_ = Histogram(0.0, absmax, bins);
-  signed_ = symmetric ? Histogram(-absmax, absmax, bins)
-                      : Histogram(static_cast<double>(pass1.min), static_cast<double>(pass1.max),
-                                  bins);
+  signed_ = symmetric
+                ? Histogram(-absmax, absmax, bins)
+                : Histogram(static_cast<double>(pass1.min), static_cast<double>(pass1.max), bins);
 }
 
 double HistogramPair::add_sample(const float* values, int64_t n, double mean) {

@@ -19,10 +19,10 @@ namespace qexp::calib {
 /// How statistics are collected. Parsed from text with the same strict rules as calibrator
 /// options (e.g. "bins: 0 is outside [1, 65536]").
 struct StatisticsOptions {
-  int bins = 2048;              ///< bins of both histograms
-  double ema_constant = 0.01;   ///< c of the per-sample moving average (ONNX Runtime's default)
+  int bins = 2048;             ///< bins of both histograms
+  double ema_constant = 0.01;  ///< c of the per-sample moving average (ONNX Runtime's default)
   std::string signed_range = "min_max";  ///< signed histogram over [min, max] or "symmetric"
-  bool histograms = true;       ///< run the second pass (needed by histogram calibrators)
+  bool histograms = true;                ///< run the second pass (needed by histogram calibrators)
 };
 
 const OptionsSchema<StatisticsOptions>& statistics_options_schema();

@@ -111,8 +111,8 @@ Result<Plan> make_plan(std::shared_ptr<const ir::Graph> graph, const SampleSourc
   const ir::Tensor& input = graph->tensors[static_cast<size_t>(graph->inputs[0])];
   plan.sample_input_shape = input.shape;
   plan.input_dtype = input.dtype;
-  plan.sample_input_bytes = static_cast<size_t>(input.shape.num_elements()) *
-                            dtype_size(input.dtype);
+  plan.sample_input_bytes =
+      static_cast<size_t>(input.shape.num_elements()) * dtype_size(input.dtype);
   QEXP_ASSIGN_OR_RETURN(plan.tensors, observed_tensors(*graph));
   plan.batch_size = options.batch_size;
   plan.num_threads = options.num_threads;
@@ -288,7 +288,8 @@ void Worker::run_pass(PassState& state, int worker_index) {
 Status run_pass(std::vector<std::unique_ptr<Worker>>& workers, PassState& state) {
   std::vector<std::thread> threads;
   for (size_t w = 1; w < workers.size(); ++w) {
-    threads.emplace_back([&workers, &state, w] { workers[w]->run_pass(state, static_cast<int>(w)); });
+    threads.emplace_back(
+        [&workers, &state, w] { workers[w]->run_pass(state, static_cast<int>(w)); });
   }
   workers[0]->run_pass(state, 0);
   for (std::thread& t : threads) t.join();

@@ -40,8 +40,8 @@ struct CalibrationOptions {
 /// What collecting the statistics cost.
 struct CalibrationCost {
   int64_t samples = 0;
-  double pass1_seconds = 0.0;  ///< wall time of pass 1 (min / max / EMA / sums)
-  double pass2_seconds = 0.0;  ///< wall time of pass 2 (histograms); 0 without histograms
+  double pass1_seconds = 0.0;        ///< wall time of pass 1 (min / max / EMA / sums)
+  double pass2_seconds = 0.0;        ///< wall time of pass 2 (histograms); 0 without histograms
   int64_t rss_before_bytes = 0;      ///< VmRSS when collection started
   int64_t peak_rss_bytes = 0;        ///< highest resident size seen during collection
   int64_t peak_rss_delta_bytes = 0;  ///< peak_rss_bytes - rss_before_bytes (>= 0)
@@ -85,7 +85,7 @@ struct CalibratorResult {
   std::string origin;
   std::map<std::string, std::string> options;  ///< resolved (defaults filled in)
   std::map<std::string, Range> ranges;         ///< by tensor name
-  double seconds = 0.0;                         ///< wall time of computing the ranges
+  double seconds = 0.0;                        ///< wall time of computing the ranges
 };
 
 /// compute_ranges plus identity, resolved options and timing. The statistics are read-only, so

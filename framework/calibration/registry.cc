@@ -99,12 +99,12 @@ Status PluginRegistry::add(const QexpPluginInfo* info, std::string origin) {
   }
   if (info->struct_size < kRequiredInfoSize) {
     return failed_precondition(str_cat(plugin_label(info, origin), ": info struct has ",
-                                       info->struct_size, " bytes, API ",
-                                       QEXP_PLUGIN_API_VERSION, " needs ", kRequiredInfoSize));
+                                       info->struct_size, " bytes, API ", QEXP_PLUGIN_API_VERSION,
+                                       " needs ", kRequiredInfoSize));
   }
   if (info->name == nullptr || !valid_plugin_name(info->name)) {
-    return invalid_argument(str_cat(plugin_label(info, origin),
-                                    ": the name must match [a-z][a-z0-9_]*"));
+    return invalid_argument(
+        str_cat(plugin_label(info, origin), ": the name must match [a-z][a-z0-9_]*"));
   }
   if (info->cxx_abi == nullptr || std::string_view(info->cxx_abi) != QEXP_PLUGIN_CXX_ABI) {
     return failed_precondition(str_cat(plugin_label(info, origin), " was built with C++ ABI ",
@@ -182,10 +182,10 @@ Result<std::unique_ptr<ConfiguredCalibrator>> PluginRegistry::create_calibrator(
   if (e == nullptr || e->info->kind != QEXP_PLUGIN_KIND_CALIBRATOR) {
     const std::vector<std::string> names = calibrator_names();
     std::string hint = closest_match(name, names);
-    return not_found(str_cat(
-        "unknown calibrator ", qexp::quoted(name),
-        hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
-        "; known calibrators: ", names.empty() ? "(none)" : str_join(names, ", ")));
+    return not_found(
+        str_cat("unknown calibrator ", qexp::quoted(name),
+                hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
+                "; known calibrators: ", names.empty() ? "(none)" : str_join(names, ", ")));
   }
   void* instance = e->info->create();
   if (instance == nullptr) {

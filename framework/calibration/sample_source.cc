@@ -28,12 +28,12 @@ Status DatasetSampleSource::fill(int64_t index, TensorView input) const {
   QEXP_ASSIGN_OR_RETURN(data::Sample sample, dataset_->get(dataset_index).with_context(label));
   const Shape& image = sample.image.shape();
   if (image.rank() != 3) {
-    return invalid_argument(str_cat(label, ": decoded image has shape ", image.to_string(),
-                                    ", expected [H, W, C]"));
+    return invalid_argument(
+        str_cat(label, ": decoded image has shape ", image.to_string(), ", expected [H, W, C]"));
   }
-  QEXP_ASSIGN_OR_RETURN(Shape out, data::preprocess_output_shape(spec_, image[0], image[1],
-                                                                 image[2])
-                                       .with_context(label));
+  QEXP_ASSIGN_OR_RETURN(
+      Shape out,
+      data::preprocess_output_shape(spec_, image[0], image[1], image[2]).with_context(label));
   if (!(out == input.shape())) {
     return invalid_argument(str_cat(label, ": preprocessing gives ", out.to_string(),
                                     ", the model input is ", input.shape().to_string()));

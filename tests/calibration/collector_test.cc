@@ -1,12 +1,12 @@
 // Per-sample summaries and their in-order accumulation: NaN / Inf handling and the EMA.
 
+#include "framework/calibration/collector.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include "framework/calibration/collector.h"
 
 namespace qexp::calib {
 namespace {

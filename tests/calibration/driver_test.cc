@@ -2,6 +2,8 @@
 // statistics equal brute force over the interpreter's tensors, are bit-identical for every
 // batch size and thread count, do not grow with the number of samples, and errors are clear.
 
+#include "framework/calibration/driver.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,7 +13,6 @@
 #include <set>
 #include <vector>
 
-#include "framework/calibration/driver.h"
 #include "framework/core/strings.h"
 #include "framework/interpreter/interpreter.h"
 #include "framework/ir/shape_inference.h"

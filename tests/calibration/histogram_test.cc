@@ -1,11 +1,11 @@
 // Histogram: the bin formula, edges, and exact merging.
 
+#include "framework/calibration/plugin_api/histogram.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <vector>
-
-#include "framework/calibration/plugin_api/histogram.h"
 
 namespace qexp::calib {
 namespace {

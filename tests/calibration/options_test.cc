@@ -1,12 +1,13 @@
 // Typed plugin options: defaults declared once in a struct, strict parsing, exact messages.
 
+#include "framework/calibration/plugin_api/options.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
 #include "framework/calibration/collector.h"
-#include "framework/calibration/plugin_api/options.h"
 
 namespace qexp::calib {
 namespace {
@@ -48,19 +49,21 @@ TEST(Options, DefaultsComeFromTheStructsMemberInitializers) {
 }
 
 TEST(Options, ParsesEveryTypeAndReportsResolvedValues) {
-  auto r = schema().parse({{"percentile", " 99.5 "}, {"bins", "+512"}, {"symmetric", "true"},
-                           {"mode", "signed"}, {"label", "hello world"}});
+  auto r = schema().parse({{"percentile", " 99.5 "},
+                           {"bins", "+512"},
+                           {"symmetric", "true"},
+                           {"mode", "signed"},
+                           {"label", "hello world"}});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->percentile, 99.5);
   EXPECT_EQ(r->bins, 512);
   EXPECT_TRUE(r->symmetric);
   EXPECT_EQ(r->mode, "signed");
-  EXPECT_EQ(schema().to_text(*r),
-            (std::map<std::string, std::string>{{"bins", "512"},
-                                                {"label", "hello world"},
-                                                {"mode", "signed"},
-                                                {"percentile", "99.5"},
-                                                {"symmetric", "true"}}));
+  EXPECT_EQ(schema().to_text(*r), (std::map<std::string, std::string>{{"bins", "512"},
+                                                                      {"label", "hello world"},
+                                                                      {"mode", "signed"},
+                                                                      {"percentile", "99.5"},
+                                                                      {"symmetric", "true"}}));
 }
 
 TEST(Options, OutOfRangeValuesNameTheOptionValueAndRange) {

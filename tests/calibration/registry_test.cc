@@ -1,12 +1,13 @@
 // The plugin registry: the generated built-in table, listings, unknown names, entry checks, and
 // plugin failures turned into errors naming the plugin and the tensor.
 
+#include "framework/calibration/registry.h"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "framework/calibration/plugin_api/calibrator.h"
-#include "framework/calibration/registry.h"
 
 namespace qexp::calib {
 namespace {
@@ -180,10 +181,9 @@ TEST(PluginRegistry, BuiltInRegistryCanBeExtendedByACopy) {
   ASSERT_TRUE(r.add(qexp_plugin_entry_test_bad_range(), "extra.so").ok());
   EXPECT_EQ(r.calibrator_names().size(), 7u);
   EXPECT_EQ(calibrator_registry().calibrator_names().size(), 6u);
-  auto dup = r.add(calibrator_registry().list()[0].name == "aciq"
-                       ? qexp_plugin_entry_test_bad_range()
-                       : nullptr,
-                   "again.so");
+  auto dup = r.add(
+      calibrator_registry().list()[0].name == "aciq" ? qexp_plugin_entry_test_bad_range() : nullptr,
+      "again.so");
   EXPECT_FALSE(dup.ok());
 }
 

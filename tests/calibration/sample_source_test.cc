@@ -1,11 +1,12 @@
 // DatasetSampleSource: dataset samples, preprocessed, written into the model input.
 
+#include "framework/calibration/sample_source.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <vector>
 
-#include "framework/calibration/sample_source.h"
 #include "framework/core/strings.h"
 
 namespace qexp::calib {

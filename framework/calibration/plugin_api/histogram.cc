@@ -38,10 +38,10 @@ Status Histogram::merge(const Histogram& other) {
     return ok_status();
   }
   if (lo_ != other.lo_ || hi_ != other.hi_ || num_bins() != other.num_bins()) {
-    return failed_precondition(str_cat(
-        "cannot merge histograms with different ranges: ", num_bins(), " bins over [",
-        format_double(lo_), ", ", format_double(hi_), "] and ", other.num_bins(),
-        " bins over [", format_double(other.lo_), ", ", format_double(other.hi_), "]"));
+    return failed_precondition(
+        str_cat("cannot merge histograms with different ranges: ", num_bins(), " bins over [",
+                format_double(lo_), ", ", format_double(hi_), "] and ", other.num_bins(),
+                " bins over [", format_double(other.lo_), ", ", format_double(other.hi_), "]"));
   }
   for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
   return ok_status();

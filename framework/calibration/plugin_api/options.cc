@@ -62,21 +62,25 @@ Result<OptionValue> parse_enum(const OptionSpec& spec, std::string_view text) {
     if (text == c) return OptionValue(c);
   }
   std::string hint = closest_match(text, spec.choices);
-  return invalid_argument(str_cat(spec.name, ": ", qexp::quoted(text), " is not one of ",
-                                  str_join(spec.choices, ", "),
-                                  hint.empty() ? "" : str_cat(" (did you mean ",
-                                                              qexp::quoted(hint), "?)")));
+  return invalid_argument(
+      str_cat(spec.name, ": ", qexp::quoted(text), " is not one of ", str_join(spec.choices, ", "),
+              hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)")));
 }
 
 }  // namespace
 
 std::string_view option_type_name(OptionType type) {
   switch (type) {
-    case OptionType::kFloat: return "float";
-    case OptionType::kInt: return "int";
-    case OptionType::kBool: return "bool";
-    case OptionType::kString: return "string";
-    case OptionType::kEnum: return "enum";
+    case OptionType::kFloat:
+      return "float";
+    case OptionType::kInt:
+      return "int";
+    case OptionType::kBool:
+      return "bool";
+    case OptionType::kString:
+      return "string";
+    case OptionType::kEnum:
+      return "enum";
   }
   return "?";
 }
@@ -91,11 +95,16 @@ std::string format_option_value(const OptionValue& value) {
 Result<OptionValue> parse_option_value(const OptionSpec& spec, std::string_view text) {
   text = str_trim(text);
   switch (spec.type) {
-    case OptionType::kFloat: return parse_float(spec, text);
-    case OptionType::kInt: return parse_int(spec, text);
-    case OptionType::kBool: return parse_bool(spec, text);
-    case OptionType::kString: return OptionValue(std::string(text));
-    case OptionType::kEnum: return parse_enum(spec, text);
+    case OptionType::kFloat:
+      return parse_float(spec, text);
+    case OptionType::kInt:
+      return parse_int(spec, text);
+    case OptionType::kBool:
+      return parse_bool(spec, text);
+    case OptionType::kString:
+      return OptionValue(std::string(text));
+    case OptionType::kEnum:
+      return parse_enum(spec, text);
   }
   return internal_error(str_cat(spec.name, ": unknown option type"));
 }
@@ -109,13 +118,14 @@ Status check_option_keys(const std::vector<OptionSpec>& specs,
   for (const auto& [key, text] : values) {
     if (std::find(names.begin(), names.end(), key) != names.end()) continue;
     if (names.empty()) {
-      return invalid_argument(str_cat("unknown option ", qexp::quoted(key), "; this takes no options"));
+      return invalid_argument(
+          str_cat("unknown option ", qexp::quoted(key), "; this takes no options"));
     }
     std::string hint = closest_match(key, names);
-    return invalid_argument(str_cat(
-        "unknown option ", qexp::quoted(key),
-        hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
-        "; valid options: ", str_join(sorted, ", ")));
+    return invalid_argument(
+        str_cat("unknown option ", qexp::quoted(key),
+                hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
+                "; valid options: ", str_join(sorted, ", ")));
   }
   return ok_status();
 }

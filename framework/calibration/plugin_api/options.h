@@ -79,34 +79,44 @@ class OptionsSchema {
  public:
   OptionsSchema& add_float(std::string name, double Opts::*field, double min, double max,
                            std::string doc) {
-    return add({std::move(name), OptionType::kFloat, {}, min, max, {}, std::move(doc)},
-               [field](Opts& o, const OptionValue& v) { o.*field = std::get<double>(v); },
-               [field](const Opts& o) { return OptionValue(o.*field); });
+    return add(
+        {std::move(name), OptionType::kFloat, {}, min, max, {}, std::move(doc)},
+        [field](Opts& o, const OptionValue& v) { o.*field = std::get<double>(v); },
+        [field](const Opts& o) { return OptionValue(o.*field); });
   }
   OptionsSchema& add_int(std::string name, int Opts::*field, int min, int max, std::string doc) {
-    return add({std::move(name), OptionType::kInt, {}, static_cast<double>(min),
-                static_cast<double>(max), {}, std::move(doc)},
-               [field](Opts& o, const OptionValue& v) {
-                 o.*field = static_cast<int>(std::get<int64_t>(v));
-               },
-               [field](const Opts& o) { return OptionValue(static_cast<int64_t>(o.*field)); });
+    return add(
+        {std::move(name),
+         OptionType::kInt,
+         {},
+         static_cast<double>(min),
+         static_cast<double>(max),
+         {},
+         std::move(doc)},
+        [field](Opts& o, const OptionValue& v) {
+          o.*field = static_cast<int>(std::get<int64_t>(v));
+        },
+        [field](const Opts& o) { return OptionValue(static_cast<int64_t>(o.*field)); });
   }
   OptionsSchema& add_bool(std::string name, bool Opts::*field, std::string doc) {
-    return add({std::move(name), OptionType::kBool, {}, 0, 0, {}, std::move(doc)},
-               [field](Opts& o, const OptionValue& v) { o.*field = std::get<bool>(v); },
-               [field](const Opts& o) { return OptionValue(o.*field); });
+    return add(
+        {std::move(name), OptionType::kBool, {}, 0, 0, {}, std::move(doc)},
+        [field](Opts& o, const OptionValue& v) { o.*field = std::get<bool>(v); },
+        [field](const Opts& o) { return OptionValue(o.*field); });
   }
   OptionsSchema& add_string(std::string name, std::string Opts::*field, std::string doc) {
-    return add({std::move(name), OptionType::kString, {}, 0, 0, {}, std::move(doc)},
-               [field](Opts& o, const OptionValue& v) { o.*field = std::get<std::string>(v); },
-               [field](const Opts& o) { return OptionValue(o.*field); });
+    return add(
+        {std::move(name), OptionType::kString, {}, 0, 0, {}, std::move(doc)},
+        [field](Opts& o, const OptionValue& v) { o.*field = std::get<std::string>(v); },
+        [field](const Opts& o) { return OptionValue(o.*field); });
   }
   /// An option whose value is one of `choices`, stored as the chosen text.
   OptionsSchema& add_enum(std::string name, std::string Opts::*field,
                           std::vector<std::string> choices, std::string doc) {
-    return add({std::move(name), OptionType::kEnum, {}, 0, 0, std::move(choices), std::move(doc)},
-               [field](Opts& o, const OptionValue& v) { o.*field = std::get<std::string>(v); },
-               [field](const Opts& o) { return OptionValue(o.*field); });
+    return add(
+        {std::move(name), OptionType::kEnum, {}, 0, 0, std::move(choices), std::move(doc)},
+        [field](Opts& o, const OptionValue& v) { o.*field = std::get<std::string>(v); },
+        [field](const Opts& o) { return OptionValue(o.*field); });
   }
 
   /// The declared options in declaration order, defaults filled in from Opts{}.

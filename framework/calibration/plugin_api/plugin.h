@@ -66,10 +66,10 @@ typedef const QexpPluginInfo* (*QexpPluginEntryFn)(void);
 
 #ifdef QEXP_PLUGIN_SHARED
 /// Shared-library builds also export the unnamed entry the loader looks up.
-#define QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)                                           \
+#define QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)                                              \
   extern "C" __attribute__((visibility("default"))) const QexpPluginInfo* qexp_plugin_entry( \
-      void) {                                                                             \
-    return qexp_plugin_entry_##name();                                                    \
+      void) {                                                                                \
+    return qexp_plugin_entry_##name();                                                       \
   }
 #else
 #define QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)
@@ -82,23 +82,23 @@ typedef const QexpPluginInfo* (*QexpPluginEntryFn)(void);
 /// NULL, which the host reports as an error naming the plugin.
 #define QEXP_REGISTER_CALIBRATOR(name, cls, version, description)                          \
   extern "C" const QexpPluginInfo* qexp_plugin_entry_##name(void) {                        \
-    static const QexpPluginInfo info = {                                                    \
-        QEXP_PLUGIN_API_VERSION,                                                            \
-        static_cast<uint32_t>(sizeof(QexpPluginInfo)),                                      \
-        QEXP_PLUGIN_KIND_CALIBRATOR,                                                        \
-        #name,                                                                              \
-        version,                                                                            \
-        description,                                                                        \
-        QEXP_PLUGIN_CXX_ABI,                                                                \
-        []() -> void* {                                                                     \
-          try {                                                                             \
-            return static_cast<void*>(static_cast<::qexp::calib::Calibrator*>(new cls()));  \
-          } catch (...) {                                                                   \
-            return nullptr;                                                                 \
-          }                                                                                 \
-        },                                                                                  \
-        [](void* instance) { delete static_cast<::qexp::calib::Calibrator*>(instance); },   \
-    };                                                                                      \
-    return &info;                                                                           \
-  }                                                                                         \
+    static const QexpPluginInfo info = {                                                   \
+        QEXP_PLUGIN_API_VERSION,                                                           \
+        static_cast<uint32_t>(sizeof(QexpPluginInfo)),                                     \
+        QEXP_PLUGIN_KIND_CALIBRATOR,                                                       \
+        #name,                                                                             \
+        version,                                                                           \
+        description,                                                                       \
+        QEXP_PLUGIN_CXX_ABI,                                                               \
+        []() -> void* {                                                                    \
+          try {                                                                            \
+            return static_cast<void*>(static_cast<::qexp::calib::Calibrator*>(new cls())); \
+          } catch (...) {                                                                  \
+            return nullptr;                                                                \
+          }                                                                                \
+        },                                                                                 \
+        [](void* instance) { delete static_cast<::qexp::calib::Calibrator*>(instance); },  \
+    };                                                                                     \
+    return &info;                                                                          \
+  }                                                                                        \
   QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)

@@ -38,19 +38,21 @@ TEST(AciqCalibrator, LaplaceEightBitsClipsAt989B) {
 
 // Banner et al., Table: 4 bits — Gaussian 2.55 σ, Laplace 5.03 b; 2 bits — 1.71 σ, 2.83 b.
 TEST(AciqCalibrator, LowerBitWidthsMatchThePublishedTable) {
-  EXPECT_NEAR(range_of(*make_calibrator(qexp_plugin_entry_aciq, {{"num_bits", "4"}}),
-                       unit_stats(0.0)).max,
-              2.55, 0.01);
+  EXPECT_NEAR(
+      range_of(*make_calibrator(qexp_plugin_entry_aciq, {{"num_bits", "4"}}), unit_stats(0.0)).max,
+      2.55, 0.01);
   EXPECT_NEAR(range_of(*make_calibrator(qexp_plugin_entry_aciq,
                                         {{"num_bits", "4"}, {"distribution", "laplace"}}),
-                       unit_stats(0.0)).max,
+                       unit_stats(0.0))
+                  .max,
               5.03, 0.01);
-  EXPECT_NEAR(range_of(*make_calibrator(qexp_plugin_entry_aciq, {{"num_bits", "2"}}),
-                       unit_stats(0.0)).max,
-              1.71, 0.01);
+  EXPECT_NEAR(
+      range_of(*make_calibrator(qexp_plugin_entry_aciq, {{"num_bits", "2"}}), unit_stats(0.0)).max,
+      1.71, 0.01);
   EXPECT_NEAR(range_of(*make_calibrator(qexp_plugin_entry_aciq,
                                         {{"num_bits", "2"}, {"distribution", "laplace"}}),
-                       unit_stats(0.0)).max,
+                       unit_stats(0.0))
+                  .max,
               2.83, 0.01);
 }
 

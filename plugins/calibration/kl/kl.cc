@@ -86,7 +86,8 @@ class KlCalibrator final : public CalibratorWithOptions<KlOptions> {
     QEXP_RETURN_IF_ERROR(require_histograms(stats, o.start_bin + 1));
     const Histogram& h = stats.abs_histogram;
     std::vector<double> bins(static_cast<size_t>(h.num_bins()));
-    for (int k = 0; k < h.num_bins(); ++k) bins[static_cast<size_t>(k)] = static_cast<double>(h.count(k));
+    for (int k = 0; k < h.num_bins(); ++k)
+      bins[static_cast<size_t>(k)] = static_cast<double>(h.count(k));
     if (o.skip_zeros) bins[0] -= static_cast<double>(stats.zero_count);
     std::vector<double> tail_after(bins.size() + 1, 0.0);  // Σ bins[k ..]
     for (size_t k = bins.size(); k-- > 0;) tail_after[k] = tail_after[k + 1] + bins[k];

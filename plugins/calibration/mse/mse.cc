@@ -56,8 +56,8 @@ class MseCalibrator final : public CalibratorWithOptions<MseOptions> {
     const Histogram& h = stats.abs_histogram;
     if (stats.count == 0 || h.hi() == 0.0) return range_containing_zero(0.0, 0.0);
     const bool is_unsigned = o.grid == "unsigned" || (o.grid == "auto" && stats.min >= 0.0f);
-    const double levels = is_unsigned ? std::ldexp(1.0, o.num_bits) - 1.0
-                                      : std::ldexp(1.0, o.num_bits - 1) - 1.0;
+    const double levels =
+        is_unsigned ? std::ldexp(1.0, o.num_bits) - 1.0 : std::ldexp(1.0, o.num_bits - 1) - 1.0;
     double best = std::numeric_limits<double>::infinity();
     double best_threshold = h.hi();
     for (int i = o.start_bin; i <= h.num_bins(); i += o.stride) {

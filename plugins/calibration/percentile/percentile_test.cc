@@ -18,25 +18,25 @@ TensorStatistics ten_bins() {
 }
 
 TEST(PercentileCalibrator, AbsThresholdIsTheUpperEdgeOfTheBinReachingP) {
-  EXPECT_EQ(range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "90"}}),
-                     ten_bins()),
-            (Range{0.0f, 3.0f}));
-  EXPECT_EQ(range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "99"}}),
-                     ten_bins()),
-            (Range{0.0f, 6.0f}));
+  EXPECT_EQ(
+      range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "90"}}), ten_bins()),
+      (Range{0.0f, 3.0f}));
+  EXPECT_EQ(
+      range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "99"}}), ten_bins()),
+      (Range{0.0f, 6.0f}));
 }
 
 TEST(PercentileCalibrator, CumulativeCountExactlyAtPStopsAtThatBin) {
   // 80 % is reached exactly at the end of bin 1: T = 2, not 3.
-  EXPECT_EQ(range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "80"}}),
-                     ten_bins()),
-            (Range{0.0f, 2.0f}));
+  EXPECT_EQ(
+      range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "80"}}), ten_bins()),
+      (Range{0.0f, 2.0f}));
 }
 
 TEST(PercentileCalibrator, HundredPercentIsTheLastNonEmptyBin) {
-  EXPECT_EQ(range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "100"}}),
-                     ten_bins()),
-            (Range{0.0f, 7.0f}));
+  EXPECT_EQ(
+      range_of(*make_calibrator(qexp_plugin_entry_percentile, {{"percentile", "100"}}), ten_bins()),
+      (Range{0.0f, 7.0f}));
 }
 
 TEST(PercentileCalibrator, AbsThresholdClipsBothSidesOfASignedTensor) {
