@@ -208,7 +208,7 @@ class Worker final : public interp::TensorObserver {
 
  private:
   Status run_batch(int64_t batch);
-  void fold(PassState& state, int64_t batch) const;
+  void fold(PassState& state) const;
 
   const Plan& plan_;
   const SampleSource& source_;
@@ -256,7 +256,7 @@ Status Worker::run_batch(int64_t batch) {
 
 // Folds this worker's per-sample results of `batch` into the shared state, in sample order.
 // Called only when it is the batch's turn.
-void Worker::fold(PassState& state, int64_t /*batch*/) const {
+void Worker::fold(PassState& state) const {
   const size_t batch_size = static_cast<size_t>(plan_.batch_size);
   for (size_t slot = 0; slot < plan_.tensors.size(); ++slot) {
     for (int64_t s = 0; s < real_samples_; ++s) {
@@ -279,7 +279,7 @@ void Worker::run_pass(PassState& state, int worker_index) {
       return;
     }
     if (!state.turnstile.wait_for(b)) return;
-    fold(state, b);
+    fold(state);
     state.turnstile.done(b);
   }
 }
