@@ -2,12 +2,17 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 #include <memory>
+
+#include "framework/calibration/registry.h"
 
 #include "framework/cli/commands.h"
 #include "framework/cli/model_loader.h"
 #include "framework/core/strings.h"
+#include "framework/experiment/ptq.h"
 #include "framework/exporters/tflite/tflite_exporter.h"
+#include "framework/quantization/quantize_graph.h"
 
 namespace qexp::cli {
 namespace {
@@ -17,7 +22,77 @@ struct ConvertArgs {
   std::string input_arrays, output_arrays, input_shape;
   std::string passes, print_after;
   bool verify_each = false;
+  bool verbose = false;
+  // Quantization.
+  std::string quantize, calibration = "minmax", calib_dataset, calib_split = "train";
+  std::string io_type = "float";
+  std::vector<std::string> calibration_options, exclude;
+  int64_t calib_samples = 500;
+  uint64_t calib_seed = 0;
+  int threads = 1;
+  bool per_tensor = false, fc_per_channel = false, symmetric_activations = false;
+  int64_t dynamic_range_min_elements = 1024;
 };
+
+Result<std::map<std::string, std::string>> parse_key_values(const std::vector<std::string>& kvs,
+                                                            std::string_view option) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : kvs) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return invalid_argument(str_cat(option, ": ", quoted(kv), " is not key=value"));
+    }
+    out[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return out;
+}
+
+/// Quantizes the float graph as the options say, calibrating first for integer modes.
+Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph) {
+  quant::QuantizeOptions q;
+  QEXP_ASSIGN_OR_RETURN(q.mode, quant::parse_quant_mode(args.quantize));
+  QEXP_ASSIGN_OR_RETURN(q.io_type, quant::parse_io_type(args.io_type));
+  q.per_channel = !args.per_tensor;
+  q.fc_per_channel = args.fc_per_channel;
+  q.symmetric_activations = args.symmetric_activations;
+  q.exclude = args.exclude;
+  q.dynamic_range_min_elements = args.dynamic_range_min_elements;
+  quant::RangeMap ranges;
+  if (q.mode == quant::QuantMode::kInt8 || q.mode == quant::QuantMode::kInt16x8) {
+    if (args.calib_dataset.empty()) {
+      return invalid_argument(str_cat("--quantize ", args.quantize,
+                                      " needs calibration data: give --calib-dataset MANIFEST"));
+    }
+    QEXP_ASSIGN_OR_RETURN(auto options,
+                          parse_key_values(args.calibration_options, "--calibration-option"));
+    // Fail on a bad calibrator or option before spending time on statistics.
+    QEXP_RETURN_IF_ERROR(
+        calib::calibrator_registry().create_calibrator(args.calibration, options).status());
+    exp::CalibrationSetup setup;
+    setup.manifest = args.calib_dataset;
+    setup.split = args.calib_split;
+    setup.samples = args.calib_samples;
+    setup.seed = args.calib_seed;
+    setup.threads = args.threads;
+    setup.histograms = exp::needs_histograms(args.calibration);
+    QEXP_ASSIGN_OR_RETURN(
+        auto stats, exp::collect_calibration(std::make_shared<const ir::Graph>(float_graph), setup));
+    for (const auto& w : stats.warnings) std::fprintf(stderr, "qexp: warning: %s\n", w.c_str());
+    QEXP_ASSIGN_OR_RETURN(auto result, exp::calibrate(stats, args.calibration, options));
+    std::fprintf(stderr,
+                 "qexp: calibrated %lld samples with '%s': statistics %.2f s + %.2f s, ranges %.3f "
+                 "s, peak memory +%.1f MB\n",
+                 static_cast<long long>(stats.num_samples), args.calibration.c_str(),
+                 stats.cost.pass1_seconds, stats.cost.pass2_seconds, result.seconds,
+                 static_cast<double>(stats.cost.peak_rss_delta_bytes) / 1e6);
+    ranges = exp::to_range_map(result);
+  }
+  quant::QuantizeSummary summary;
+  QEXP_ASSIGN_OR_RETURN(ir::Graph g, quant::quantize_graph(float_graph, ranges, q, &summary));
+  std::fprintf(stderr, "qexp: quantized %zu ops to %s (%zu left in float)\n",
+               summary.quantized_ops.size(), args.quantize.c_str(), summary.float_ops.size());
+  return g;
+}
 
 Status run_convert(const ConvertArgs& args) {
   ModelLoadOptions options;
@@ -31,7 +106,12 @@ Status run_convert(const ConvertArgs& args) {
     options.input_shape = Shape(dims);
   }
   QEXP_ASSIGN_OR_RETURN(LoadedModel model, load_model(args.model, options));
-  for (const auto& line : model.pass_log) std::fprintf(stderr, "qexp: %s\n", line.c_str());
+  if (args.verbose) {
+    for (const auto& line : model.pass_log) std::fprintf(stderr, "qexp: %s\n", line.c_str());
+  }
+  if (!args.quantize.empty()) {
+    QEXP_ASSIGN_OR_RETURN(model.graph, quantize(args, model.graph));
+  }
   QEXP_RETURN_IF_ERROR(tflite::export_tflite_file(model.graph, args.output));
   std::fprintf(stderr, "qexp: wrote %s (%zu ops, %zu tensors)\n", args.output.c_str(),
                model.graph.ops.size(), model.graph.tensors.size());
@@ -53,6 +133,24 @@ void add_convert_command(CLI::App& app, Action* action) {
   sub->add_option("--print-after", args->print_after, "Print the graph after these passes (or all)");
   sub->add_flag("--verify-each", args->verify_each,
                 "Re-verify the graph and check float outputs after every pass");
+  sub->add_flag("-v,--verbose", args->verbose, "Print what each conversion pass did");
+  sub->add_option("--quantize", args->quantize, "float16, dynamic_range, int8 or int16x8");
+  sub->add_flag("--per-tensor", args->per_tensor, "One weight scale per tensor (default per channel)");
+  sub->add_flag("--fc-per-channel", args->fc_per_channel, "Per-channel FULLY_CONNECTED weights");
+  sub->add_flag("--symmetric-activations", args->symmetric_activations,
+                "int8 activations with zero point 0");
+  sub->add_option("--calibration", args->calibration, "Calibrator plugin (default minmax)");
+  sub->add_option("--calibration-option", args->calibration_options,
+                  "Calibrator option key=value (repeat)");
+  sub->add_option("--calib-dataset", args->calib_dataset, "Calibration dataset manifest");
+  sub->add_option("--calib-split", args->calib_split, "Calibration split (default train)");
+  sub->add_option("--calib-samples", args->calib_samples, "Calibration subset size (default 500)");
+  sub->add_option("--calib-seed", args->calib_seed, "Seed of the calibration subset (default 0)");
+  sub->add_option("--io-type", args->io_type, "Model I/O type: float (default), int8 or uint8");
+  sub->add_option("--exclude", args->exclude, "Keep ops in float: op type or name regex (repeat)");
+  sub->add_option("--dynamic-range-min-elements", args->dynamic_range_min_elements,
+                  "dynamic_range: smaller weight tensors stay float (default 1024)");
+  sub->add_option("--threads", args->threads, "Calibration threads (default 1)");
   sub->callback([args, action] { *action = [args] { return run_convert(*args); }; });
 }
 

@@ -339,7 +339,7 @@ class Quantizer {
       }
     }
     if (summary_ != nullptr) {
-      bool changed = f.inputs != op.inputs && opts_.mode == QuantMode::kDynamicRange;
+      bool changed = f.inputs != op.inputs && !is_integer_mode(opts_.mode);
       (changed ? summary_->quantized_ops : summary_->float_ops).push_back(op.name);
     }
     out_.ops.push_back(std::move(f));
