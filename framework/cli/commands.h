@@ -20,6 +20,7 @@ void add_infer_command(CLI::App& app, Action* action);
 void add_eval_command(CLI::App& app, Action* action);
 void add_dataset_command(CLI::App& app, Action* action);
 void add_run_command(CLI::App& app, Action* action);
+void add_validate_command(CLI::App& app, Action* action);
 
 /// Parses "1,224,224,3" into dims; error names the option.
 Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option);
