@@ -62,8 +62,8 @@ struct Override {
 };
 
 bool is_key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
 }
 
 Result<Override> parse_override(const std::string& expr) {
@@ -160,8 +160,8 @@ Status apply_override(YAML::Node root, const Override& o) {
     if (!s.key.empty()) {
       if (cur.IsNull() || !cur.IsDefined()) cur = YAML::Node(YAML::NodeType::Map);
       if (!cur.IsMap()) {
-        return bad(str_cat(done.empty() ? "the config" : done, " is ", node_kind(cur),
-                           ", not a map"));
+        return bad(
+            str_cat(done.empty() ? "the config" : done, " is ", node_kind(cur), ", not a map"));
       }
       if (last) {
         cur[s.key] = value;
@@ -254,10 +254,11 @@ class Reader {
       const std::string& name = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         const std::string hint = closest_match(name, allowed);
-        return error(key, prefix + name,
-                     str_cat("unknown key",
-                             hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
-                             "; valid keys: ", str_join(allowed, ", ")));
+        return error(
+            key, prefix + name,
+            str_cat("unknown key",
+                    hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
+                    "; valid keys: ", str_join(allowed, ", ")));
       }
       for (const Field& f : out) {
         if (f.key.Scalar() == name) return error(key, prefix + name, "duplicate key");
@@ -268,7 +269,8 @@ class Reader {
   }
 
   Result<std::string> str(const Field& f) const {
-    if (!f.value.IsScalar()) return error(f, str_cat("expected a string, got ", node_kind(f.value)));
+    if (!f.value.IsScalar())
+      return error(f, str_cat("expected a string, got ", node_kind(f.value)));
     return f.value.Scalar();
   }
   Result<std::string> non_empty_str(const Field& f) const {
@@ -296,16 +298,17 @@ class Reader {
       if (f.value.Scalar() == "true") return true;
       if (f.value.Scalar() == "false") return false;
     }
-    return error(f, str_cat("expected true or false, got ",
-                            f.value.IsScalar() ? qexp::quoted(f.value.Scalar())
-                                               : std::string(node_kind(f.value))));
+    return error(f, str_cat("expected true or false, got ", f.value.IsScalar()
+                                                                ? qexp::quoted(f.value.Scalar())
+                                                                : std::string(node_kind(f.value))));
   }
   Result<std::string> choice(const Field& f, const std::vector<std::string>& choices) const {
     QEXP_ASSIGN_OR_RETURN(std::string v, str(f));
     if (std::find(choices.begin(), choices.end(), v) != choices.end()) return v;
     const std::string hint = closest_match(v, choices);
-    return error(f, str_cat(qexp::quoted(v), " is not one of ", str_join(choices, ", "),
-                            hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)")));
+    return error(f,
+                 str_cat(qexp::quoted(v), " is not one of ", str_join(choices, ", "),
+                         hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)")));
   }
   // The items of a list as fields "path[i]".
   Result<std::vector<Field>> items(const Field& f, std::string_view what) const {
@@ -398,9 +401,9 @@ struct Parser {
   }
 
   Status model(const Field& s) {
-    QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(s.value, s.path,
-                                            {"path", "format", "input_arrays", "output_arrays",
-                                             "input_shape"}));
+    QEXP_ASSIGN_OR_RETURN(
+        auto fs, r.fields(s.value, s.path,
+                          {"path", "format", "input_arrays", "output_arrays", "input_shape"}));
     for (const Field& f : fs) {
       const std::string k = f.key.Scalar();
       if (k == "path") {
@@ -454,8 +457,8 @@ struct Parser {
   }
 
   Status calibration(const Field& s, bool* seed_given) {
-    QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(s.value, s.path,
-                                            {"manifest", "split", "samples", "seed", "threads"}));
+    QEXP_ASSIGN_OR_RETURN(
+        auto fs, r.fields(s.value, s.path, {"manifest", "split", "samples", "seed", "threads"}));
     for (const Field& f : fs) {
       const std::string k = f.key.Scalar();
       if (k == "manifest") {
@@ -481,11 +484,11 @@ struct Parser {
   // One explicit variant; `index` names it in paths.
   Status variant(const Field& s) {
     QEXP_ASSIGN_OR_RETURN(
-        auto fs, r.fields(s.value, s.path,
-                          {"name", "mode", "calibrator", "calibrator_options", "per_channel",
-                           "fc_per_channel", "symmetric_activations", "io_type", "exclude",
-                           "dynamic_range_min_elements", "calibration_samples",
-                           "calibration_seed"}));
+        auto fs,
+        r.fields(s.value, s.path,
+                 {"name", "mode", "calibrator", "calibrator_options", "per_channel",
+                  "fc_per_channel", "symmetric_activations", "io_type", "exclude",
+                  "dynamic_range_min_elements", "calibration_samples", "calibration_seed"}));
     VariantConfig v;
     bool has_calibrator = false, has_samples = false, has_seed = false;
     const Field* calib_only = nullptr;  // a key only calibrating modes use
@@ -496,8 +499,8 @@ struct Parser {
         locate(f);
       } else if (k == "mode") {
         QEXP_ASSIGN_OR_RETURN(std::string m, r.choice(f, mode_names()));
-        v.mode = static_cast<VariantMode>(
-            std::find(mode_names().begin(), mode_names().end(), m) - mode_names().begin());
+        v.mode = static_cast<VariantMode>(std::find(mode_names().begin(), mode_names().end(), m) -
+                                          mode_names().begin());
       } else if (k == "calibrator") {
         QEXP_ASSIGN_OR_RETURN(v.calibrator, r.non_empty_str(f));
         has_calibrator = true;
@@ -577,11 +580,10 @@ struct Parser {
   }
 
   Status grid(const Field& s) {
-    QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(s.value, s.path,
-                                            {"modes", "calibrators", "granularities", "samples",
-                                             "seeds"}));
-    std::vector<std::string> modes = {"int8"}, calibrators = {"minmax"},
-                             grans = {"per_channel"};
+    QEXP_ASSIGN_OR_RETURN(
+        auto fs,
+        r.fields(s.value, s.path, {"modes", "calibrators", "granularities", "samples", "seeds"}));
+    std::vector<std::string> modes = {"int8"}, calibrators = {"minmax"}, grans = {"per_channel"};
     std::vector<int64_t> samples = {c.calibration.samples};
     std::vector<int64_t> seeds = {static_cast<int64_t>(c.calibration.seed)};
     std::string calib_where = r.where(s.value, s.path);
@@ -769,7 +771,8 @@ Status parse_root(const Reader& r, const YAML::Node& root, ExperimentConfig& c) 
 // Output: one ordered tree, written as YAML or JSON.
 
 struct Value {
-  enum Kind { kString, kNumber, kBool, kList, kMap } kind = kString;
+  // kOption: a calibrator option value, a string that YAML may show plain ("128", "true").
+  enum Kind { kString, kOption, kNumber, kBool, kList, kMap } kind = kString;
   std::string text;  // string, number or bool text
   std::vector<Value> items;
   std::vector<std::pair<std::string, Value>> fields;
@@ -822,7 +825,8 @@ Value to_value(const ExperimentConfig& c) {
     if (uses_calibration(v.mode)) {
       x.add("calibrator", Value::str(v.calibrator));
       Value& opts = x.add("calibrator_options", Value::map());
-      for (const auto& [k, val] : v.calibrator_options) opts.add(k, Value::str(val));
+      for (const auto& [k, val] : v.calibrator_options)
+        opts.add(k, Value{Value::kOption, val, {}, {}});
       x.add("calibration_samples", Value::num(v.calibration_samples));
       x.add("calibration_seed", Value::unum(v.calibration_seed));
     }
@@ -849,11 +853,21 @@ std::string json_string(std::string_view s) {
   for (char ch : s) {
     const auto u = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           static const char* hex = "0123456789abcdef";
@@ -871,11 +885,19 @@ std::string json_string(std::string_view s) {
 void write_json(const Value& v, int indent, std::string& out) {
   const std::string pad(static_cast<size_t>(indent + 2), ' ');
   switch (v.kind) {
-    case Value::kString: out += json_string(v.text); return;
+    case Value::kOption:
+    case Value::kString:
+      out += json_string(v.text);
+      return;
     case Value::kNumber:
-    case Value::kBool: out += v.text; return;
+    case Value::kBool:
+      out += v.text;
+      return;
     case Value::kList:
-      if (v.items.empty()) { out += "[]"; return; }
+      if (v.items.empty()) {
+        out += "[]";
+        return;
+      }
       out += "[\n";
       for (size_t i = 0; i < v.items.size(); ++i) {
         out += pad;
@@ -885,7 +907,10 @@ void write_json(const Value& v, int indent, std::string& out) {
       out += std::string(static_cast<size_t>(indent), ' ') + "]";
       return;
     case Value::kMap:
-      if (v.fields.empty()) { out += "{}"; return; }
+      if (v.fields.empty()) {
+        out += "{}";
+        return;
+      }
       out += "{\n";
       for (size_t i = 0; i < v.fields.size(); ++i) {
         out += pad + json_string(v.fields[i].first) + ": ";
@@ -899,16 +924,27 @@ void write_json(const Value& v, int indent, std::string& out) {
 
 // A plain YAML scalar only when it cannot be read as anything but this string.
 std::string yaml_string(const std::string& s) {
-  static const std::set<std::string> reserved = {"true", "false", "yes", "no", "on", "off",
-                                                 "null", "~", "y", "n", "True", "False",
-                                                 "Yes", "No", "On", "Off", "Null", "NULL",
-                                                 "TRUE", "FALSE", "YES", "NO", "ON", "OFF"};
+  static const std::set<std::string> reserved = {
+      "true", "false", "yes", "no",  "on",   "off",  "null", "~",     "y",   "n",  "True", "False",
+      "Yes",  "No",    "On",  "Off", "Null", "NULL", "TRUE", "FALSE", "YES", "NO", "ON",   "OFF"};
   bool plain = !s.empty() && reserved.count(s) == 0 && !(s[0] >= '0' && s[0] <= '9') &&
                s[0] != '-' && s[0] != '+';
   for (char ch : s) {
     if (!(is_key_char(ch) || ch == '.' || ch == '/')) plain = false;
   }
   return plain ? s : json_string(s);
+}
+
+std::string scalar_yaml(const Value& v) {
+  if (v.kind == Value::kString) return yaml_string(v.text);
+  if (v.kind != Value::kOption) return v.text;
+  // Plain when YAML reads it back as the same scalar (yaml-cpp reads "null" and "~" as null).
+  bool plain = !v.text.empty() && v.text != "null" && v.text != "Null" && v.text != "NULL" &&
+               v.text[0] != '-';
+  for (char ch : v.text) {
+    if (!(is_key_char(ch) || ch == '.' || ch == '+')) plain = false;
+  }
+  return plain ? v.text : json_string(v.text);
 }
 
 void write_yaml(const Value& v, int indent, std::string& out) {
@@ -927,7 +963,7 @@ void write_yaml(const Value& v, int indent, std::string& out) {
       } else if (child.kind == Value::kList) {
         out += " []\n";
       } else {
-        out += " " + (child.kind == Value::kString ? yaml_string(child.text) : child.text) + "\n";
+        out += " " + scalar_yaml(child) + "\n";
       }
     }
   } else if (v.kind == Value::kList) {
@@ -937,10 +973,8 @@ void write_yaml(const Value& v, int indent, std::string& out) {
         std::string block;
         write_yaml(item, indent + 2, block);
         out += pad + "- " + block.substr(static_cast<size_t>(indent) + 2);
-      } else if (item.kind == Value::kString) {
-        out += pad + "- " + yaml_string(item.text) + "\n";
-      } else if (item.kind == Value::kNumber || item.kind == Value::kBool) {
-        out += pad + "- " + item.text + "\n";
+      } else if (item.kind != Value::kList && item.kind != Value::kMap) {
+        out += pad + "- " + scalar_yaml(item) + "\n";
       } else {
         out += pad + (item.kind == Value::kMap ? "- {}\n" : "- []\n");
       }
@@ -952,16 +986,17 @@ void write_yaml(const Value& v, int indent, std::string& out) {
 
 std::string_view model_format_name(ModelFormat f) {
   switch (f) {
-    case ModelFormat::kAuto: return "auto";
-    case ModelFormat::kTflite: return "tflite";
-    case ModelFormat::kGraphDef: return "graphdef";
+    case ModelFormat::kAuto:
+      return "auto";
+    case ModelFormat::kTflite:
+      return "tflite";
+    case ModelFormat::kGraphDef:
+      return "graphdef";
   }
   return "auto";
 }
 
-std::string_view variant_mode_name(VariantMode m) {
-  return mode_names()[static_cast<size_t>(m)];
-}
+std::string_view variant_mode_name(VariantMode m) { return mode_names()[static_cast<size_t>(m)]; }
 
 bool uses_calibration(VariantMode m) {
   return m == VariantMode::kInt8 || m == VariantMode::kInt16x8;
@@ -1012,26 +1047,26 @@ Result<ExperimentConfig> parse_config(std::string_view yaml_text, const std::str
   return c;
 }
 
-Status check_calibrators(const ExperimentConfig& config, const calib::PluginRegistry& registry) {
+Status resolve_calibrators(ExperimentConfig& config, const calib::PluginRegistry& registry) {
   for (size_t i = 0; i < config.variants.size(); ++i) {
-    const VariantConfig& v = config.variants[i];
+    VariantConfig& v = config.variants[i];
     if (!uses_calibration(v.mode)) continue;
     const std::string path = str_cat("variants[", i, "]");
     const std::vector<std::string> names = registry.calibrator_names();
     if (std::find(names.begin(), names.end(), v.calibrator) == names.end()) {
       const std::string hint = closest_match(v.calibrator, names);
-      return invalid_argument(str_cat(
-          config.where(path + ".calibrator"), ": ", path, ".calibrator: unknown calibrator ",
-          qexp::quoted(v.calibrator),
-          hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
-          "; available: ", str_join(names, ", ")));
+      return invalid_argument(
+          str_cat(config.where(path + ".calibrator"), ": ", path,
+                  ".calibrator: unknown calibrator ", qexp::quoted(v.calibrator),
+                  hint.empty() ? "" : str_cat(" (did you mean ", qexp::quoted(hint), "?)"),
+                  "; available: ", str_join(names, ", ")));
     }
     auto created = registry.create_calibrator(v.calibrator, v.calibrator_options);
     if (!created.ok()) {
-      return invalid_argument(str_cat(config.where(path + ".calibrator_options"), ": ", path,
-                                      " (", qexp::quoted(v.name), "): ",
-                                      created.status().message()));
+      return invalid_argument(str_cat(config.where(path + ".calibrator_options"), ": ", path, " (",
+                                      qexp::quoted(v.name), "): ", created.status().message()));
     }
+    v.calibrator_options = (*created)->resolved_options();
   }
   return ok_status();
 }
@@ -1076,13 +1111,14 @@ Status check_files(const ExperimentConfig& c) {
     return not_found(str_cat(
         c.where("model.path"), ": model.path: model file ", qexp::quoted(c.model.path),
         c.model.path == c.model.resolved_path ? "" : str_cat(" (", c.model.resolved_path, ")"),
-        " does not exist", fs::path(c.model.path).is_relative()
-                               ? " (relative paths are relative to the config file's directory)"
-                               : ""));
+        " does not exist",
+        fs::path(c.model.path).is_relative()
+            ? " (relative paths are relative to the config file's directory)"
+            : ""));
   }
   QEXP_RETURN_IF_ERROR(check_file(c, "model.path", c.model.path, c.model.resolved_path, "model"));
-  QEXP_RETURN_IF_ERROR(check_manifest(c, "dataset", c.dataset.manifest,
-                                      c.dataset.resolved_manifest, c.dataset.split));
+  QEXP_RETURN_IF_ERROR(check_manifest(c, "dataset", c.dataset.manifest, c.dataset.resolved_manifest,
+                                      c.dataset.split));
   QEXP_RETURN_IF_ERROR(check_manifest(c, "calibration", c.calibration.manifest,
                                       c.calibration.resolved_manifest, c.calibration.split));
   for (size_t i = 0; i < c.plugins.size(); ++i) {
@@ -1096,7 +1132,7 @@ Result<ExperimentConfig> load_config(const std::string& path,
                                      const std::vector<std::string>& overrides) {
   QEXP_ASSIGN_OR_RETURN(std::string text, read_text_file(path, kMaxConfigBytes));
   QEXP_ASSIGN_OR_RETURN(ExperimentConfig c, parse_config(text, path, overrides));
-  QEXP_RETURN_IF_ERROR(check_calibrators(c, calib::calibrator_registry()));
+  QEXP_RETURN_IF_ERROR(resolve_calibrators(c, calib::calibrator_registry()));
   QEXP_RETURN_IF_ERROR(check_files(c));
   return c;
 }
@@ -1115,15 +1151,22 @@ std::string to_json(const ExperimentConfig& config) {
 
 std::string config_hash(const ExperimentConfig& config) { return sha256_hex(to_json(config)); }
 
-quant::QuantizeOptions quantize_options(const ExperimentConfig& config,
-                                        const VariantConfig& v) {
+quant::QuantizeOptions quantize_options(const ExperimentConfig& config, const VariantConfig& v) {
   quant::QuantizeOptions o;
   switch (v.mode) {
-    case VariantMode::kFloat16: o.mode = quant::QuantMode::kFloat16; break;
-    case VariantMode::kDynamicRange: o.mode = quant::QuantMode::kDynamicRange; break;
-    case VariantMode::kInt16x8: o.mode = quant::QuantMode::kInt16x8; break;
+    case VariantMode::kFloat16:
+      o.mode = quant::QuantMode::kFloat16;
+      break;
+    case VariantMode::kDynamicRange:
+      o.mode = quant::QuantMode::kDynamicRange;
+      break;
+    case VariantMode::kInt16x8:
+      o.mode = quant::QuantMode::kInt16x8;
+      break;
     case VariantMode::kFloat:
-    case VariantMode::kInt8: o.mode = quant::QuantMode::kInt8; break;
+    case VariantMode::kInt8:
+      o.mode = quant::QuantMode::kInt8;
+      break;
   }
   o.per_channel = v.per_channel;
   o.fc_per_channel = v.fc_per_channel;

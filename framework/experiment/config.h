@@ -7,7 +7,8 @@
 ///      (with the closest valid one), wrong types, bad enum values, duplicate variant names and
 ///      an empty variant list are errors "file:line:col: dotted.path: message"; an error in a
 ///      value given with --set names the --set expression instead of a file position.
-///   2. check_calibrators: every calibrator name and its options against a plugin registry.
+///   2. resolve_calibrators: every calibrator name and its options against a plugin registry;
+///      fills in the calibrator's own option defaults (they live in the plugin).
 ///   3. check_files: the model, manifests (and their splits) and plugin files exist.
 /// load_config does all three.
 ///
@@ -127,9 +128,12 @@ inline constexpr int64_t kMaxConfigNodes = 100000;
 Result<ExperimentConfig> parse_config(std::string_view yaml_text, const std::string& path,
                                       const std::vector<std::string>& overrides = {});
 
-/// Checks each calibrating variant's calibrator name and options by creating it in `registry`.
-/// Errors name the variant's position: "x.yaml:9:18: variants[1].calibrator: unknown calibrator…".
-Status check_calibrators(const ExperimentConfig& config, const calib::PluginRegistry& registry);
+/// Checks each calibrating variant's calibrator name and options by creating it in `registry`,
+/// and replaces its calibrator_options with the calibrator's resolved options (defaults filled
+/// in, canonical text), so the resolved config states every option in force.
+/// Errors name the variant's position:
+/// "x.yaml:9:18: variants[1].calibrator: unknown calibrator 'kll' (did you mean 'kl'?); …".
+Status resolve_calibrators(ExperimentConfig& config, const calib::PluginRegistry& registry);
 
 /// Checks that the model, plugin and manifest files exist and that the manifests have the
 /// configured splits.

@@ -14,14 +14,14 @@ namespace {
 
 // A minimal valid config; tests append to or edit it.
 const char* kBase =
-    "model:\n"                                    // 1
-    "  path: ../models/m.pb\n"                     // 2
-    "dataset:\n"                                  // 3
-    "  manifest: ../datasets/d.yaml\n"             // 4
-    "variants:\n"                                 // 5
-    "  - mode: float\n"                           // 6
-    "  - mode: int8\n"                            // 7
-    "    calibrator: kl\n";                       // 8
+    "model:\n"                          // 1
+    "  path: ../models/m.pb\n"          // 2
+    "dataset:\n"                        // 3
+    "  manifest: ../datasets/d.yaml\n"  // 4
+    "variants:\n"                       // 5
+    "  - mode: float\n"                 // 6
+    "  - mode: int8\n"                  // 7
+    "    calibrator: kl\n";             // 8
 
 Result<ExperimentConfig> parse(const std::string& text, const std::vector<std::string>& set = {}) {
   return parse_config(text, "configs/x.yaml", set);
@@ -201,8 +201,9 @@ TEST(ConfigGrid, ExpandsInFixedOrderWithDerivedNames) {
 }
 
 TEST(ConfigGrid, DefaultsAndClashWithExplicitVariant) {
-  auto r = parse("model: {path: m}\ndataset: {manifest: d}\ncalibration: {samples: 64, seed: 3}\n"
-                 "grid: {calibrators: [mse]}\n");
+  auto r = parse(
+      "model: {path: m}\ndataset: {manifest: d}\ncalibration: {samples: 64, seed: 3}\n"
+      "grid: {calibrators: [mse]}\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->variants.size(), 1u);
   EXPECT_EQ(r->variants[0].name, "int8-mse-per_channel-n64-s3");
@@ -216,9 +217,9 @@ TEST(ConfigGrid, DefaultsAndClashWithExplicitVariant) {
 }
 
 TEST(ConfigOverrides, SetReplacesValuesBeforeTypedParsing) {
-  auto r = parse(kBase, {"variants[1].calibrator=minmax", "calibration.samples=64",
-                         "experiment.name=renamed", "model.input_shape=[1, 28, 28, 1]",
-                         "variants[1].calibrator_options.bins=2048"});
+  auto r = parse(
+      kBase, {"variants[1].calibrator=minmax", "calibration.samples=64", "experiment.name=renamed",
+              "model.input_shape=[1, 28, 28, 1]", "variants[1].calibrator_options.bins=2048"});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->variants[1].calibrator, "minmax");
   EXPECT_EQ(r->variants[1].calibration_samples, 64);
@@ -246,19 +247,26 @@ TEST(ConfigOverrides, ErrorsNameTheSetExpression) {
 TEST(ConfigCalibrators, UnknownNameAndBadOptionsAreErrorsAtTheirPosition) {
   auto r = parse(std::string(kBase) + "  - mode: int8\n    calibrator: kll\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
-  Status s = check_calibrators(*r, calib::calibrator_registry());
+  Status s = resolve_calibrators(*r, calib::calibrator_registry());
   std::string names;
   for (const std::string& n : calib::calibrator_registry().calibrator_names()) {
     names += (names.empty() ? "" : ", ") + n;
   }
   EXPECT_EQ(s.message(),
             "configs/x.yaml:10:17: variants[2].calibrator: unknown calibrator 'kll' (did you "
-            "mean 'kl'?); available: " + names);
+            "mean 'kl'?); available: " +
+                names);
   auto bad = parse(std::string(kBase) + "    calibrator_options: {bogus: 1}\n");
   ASSERT_TRUE(bad.ok()) << bad.status().message();
-  Status b = check_calibrators(*bad, calib::calibrator_registry());
+  Status b = resolve_calibrators(*bad, calib::calibrator_registry());
   EXPECT_EQ(b.message().substr(0, 54), "configs/x.yaml:9:25: variants[1] ('int8-kl-per_channel");
-  EXPECT_TRUE(check_calibrators(*parse(kBase), calib::calibrator_registry()).ok());
+  auto good = parse(std::string(kBase) + "    calibrator_options: {levels: 64}\n");
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  Status g = resolve_calibrators(*good, calib::calibrator_registry());
+  ASSERT_TRUE(g.ok()) << g.message();
+  // The plugin's defaults are filled in; the given option is kept.
+  EXPECT_GT(good->variants[1].calibrator_options.size(), 1u);
+  EXPECT_EQ(good->variants[1].calibrator_options.at("levels"), "64");
 }
 
 TEST(ConfigFiles, MissingModelIsAnErrorAtItsPosition) {
@@ -293,7 +301,8 @@ TEST(ConfigOutput, ResolvedConfigRoundTripsAndHashIsStable) {
 }
 
 TEST(ConfigOutput, QuantizeOptionsMergeGlobalAndVariantExcludes) {
-  auto r = parse(std::string(kBase) + "    exclude: [SOFTMAX]\n    io_type: int8\n"
+  auto r = parse(std::string(kBase) +
+                 "    exclude: [SOFTMAX]\n    io_type: int8\n"
                  "exclude: [CONV_2D]\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   quant::QuantizeOptions o = quantize_options(*r, r->variants[1]);
@@ -319,14 +328,17 @@ TEST(ShippedConfigs, ParseAndCheck) {
     auto r = parse_config(*text, path);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(r->experiment.name, name);
-    EXPECT_TRUE(check_calibrators(*r, calib::calibrator_registry()).ok());
+    EXPECT_TRUE(resolve_calibrators(*r, calib::calibrator_registry()).ok());
     if (std::filesystem::exists(r->model.resolved_path) &&
         std::filesystem::exists("/usr/share/datasets/fashion-mnist")) {
       Status s = check_files(*r);
       EXPECT_TRUE(s.ok()) << s.message();
     }
+    // The resolved config (calibrator defaults included) parses and resolves to itself.
     auto again = parse_config(to_yaml(*r), path);
     ASSERT_TRUE(again.ok()) << again.status().message();
+    ASSERT_TRUE(resolve_calibrators(*again, calib::calibrator_registry()).ok());
+    EXPECT_EQ(to_yaml(*again), to_yaml(*r));
     EXPECT_EQ(config_hash(*again), config_hash(*r));
   }
   auto sweep = parse_config(*read_text_file(root + "/configs/calibration_sweep.yaml"),
