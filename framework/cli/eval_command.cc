@@ -45,6 +45,7 @@ nlohmann::json result_json(const EvalArgs& args, const data::Manifest& manifest,
   }
   j["per_class"] = std::move(classes);
   j["confusion"] = r.confusion;
+  j["predictions"] = r.predictions;  // top-1 class per evaluated sample, in dataset order
   j["timing"] = {{"seconds", r.seconds}, {"images_per_second", r.images_per_second()},
                  {"threads", args.threads}};
   return j;
