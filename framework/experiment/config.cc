@@ -379,19 +379,24 @@ struct Parser {
 
   void locate(const Field& f) { c.locations[f.path] = r.where(f.value, f.path); }
 
+  // A name that is also used as a file or directory name.
+  Result<std::string> file_name(const Field& f, std::string_view names) {
+    QEXP_ASSIGN_OR_RETURN(std::string s, r.non_empty_str(f));
+    bool ok = s[0] != '.' && s[0] != '-' && s.size() <= 128;
+    for (char ch : s) ok = ok && (is_key_char(ch) || ch == '.');
+    if (ok) return s;
+    return r.error(f, str_cat(qexp::quoted(s),
+                              " is not a valid name: use at most 128 letters, digits, '.', '_' "
+                              "and '-', not starting with '.' or '-' (it names ",
+                              names, ")"));
+  }
+
   Status experiment(const Field& s) {
     QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(s.value, s.path, {"name", "seed"}));
     for (const Field& f : fs) {
       const std::string k = f.key.Scalar();
       if (k == "name") {
-        QEXP_ASSIGN_OR_RETURN(c.experiment.name, r.non_empty_str(f));
-        for (char ch : c.experiment.name) {
-          if (!is_key_char(ch) && ch != '.') {
-            return r.error(f, str_cat(qexp::quoted(c.experiment.name),
-                                      " may contain only letters, digits, '.', '_' and '-' "
-                                      "(it names the output directory)"));
-          }
-        }
+        QEXP_ASSIGN_OR_RETURN(c.experiment.name, file_name(f, "the output directory"));
       } else {
         QEXP_ASSIGN_OR_RETURN(int64_t v, r.integer(f, 0, kMaxInt));
         c.experiment.seed = static_cast<uint64_t>(v);
@@ -495,7 +500,7 @@ struct Parser {
     for (const Field& f : fs) {
       const std::string k = f.key.Scalar();
       if (k == "name") {
-        QEXP_ASSIGN_OR_RETURN(v.name, r.non_empty_str(f));
+        QEXP_ASSIGN_OR_RETURN(v.name, file_name(f, "the variant's files"));
         locate(f);
       } else if (k == "mode") {
         QEXP_ASSIGN_OR_RETURN(std::string m, r.choice(f, mode_names()));

@@ -277,10 +277,67 @@ TEST(ConfigFiles, MissingModelIsAnErrorAtItsPosition) {
             "exist (relative paths are relative to the config file's directory)");
 }
 
+TEST(ConfigErrors, NamesMustBeUsableAsFileNames) {
+  EXPECT_EQ(error_of(std::string(kBase) + "experiment: {name: ../up}\n"),
+            "configs/x.yaml:9:20: experiment.name: '../up' is not a valid name: use at most 128 "
+            "letters, digits, '.', '_' and '-', not starting with '.' or '-' (it names the "
+            "output directory)");
+  EXPECT_EQ(error_of(std::string(kBase) + "  - {name: a/b, mode: float16}\n"),
+            "configs/x.yaml:9:12: variants[2].name: 'a/b' is not a valid name: use at most 128 "
+            "letters, digits, '.', '_' and '-', not starting with '.' or '-' (it names the "
+            "variant's files)");
+}
+
+// A scratch directory with a model file and a manifest, and a config in a subdirectory.
+class ConfigFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() /
+        ("qexp_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "configs");
+    std::filesystem::create_directories(dir_ / "models");
+    ASSERT_TRUE(write_text_file_atomic((dir_ / "models/m.pb").string(), "x").ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string config_path() const { return (dir_ / "configs/x.yaml").string(); }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigFilesTest, MissingManifestSplitAndPluginAreErrorsAtTheirPositions) {
+  const std::string path = config_path();
+  auto r = parse_config(kBase, path);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(check_files(*r).message(),
+            path + ":4:13: dataset.manifest: dataset manifest '../datasets/d.yaml' (" +
+                (dir_ / "datasets/d.yaml").string() + ") does not exist");
+  std::filesystem::create_directories(dir_ / "datasets");
+  ASSERT_TRUE(write_text_file_atomic((dir_ / "datasets/d.yaml").string(),
+                                     "name: d\nformat: idx\npreprocess: unit\n"
+                                     "splits:\n  test: {images: t.idx, labels: l.idx}\n")
+                  .ok());
+  Status s = check_files(*r);
+  EXPECT_EQ(s.message(), path +
+                             ": calibration.split: manifest '../datasets/d.yaml' has no "
+                             "split 'train'; splits: test");
+  auto fixed = parse_config(
+      std::string(kBase) + "calibration: {split: test}\n" + "plugins: [../lib/p.so]\n", path);
+  ASSERT_TRUE(fixed.ok()) << fixed.status().message();
+  EXPECT_EQ(check_files(*fixed).message(), path + ":10:11: plugins[0]: plugin '../lib/p.so' (" +
+                                               (dir_ / "lib/p.so").string() + ") does not exist");
+  auto good = parse_config(std::string(kBase) + "calibration: {split: test}\n", path);
+  ASSERT_TRUE(good.ok());
+  Status ok = check_files(*good);
+  EXPECT_TRUE(ok.ok()) << ok.message();
+}
+
 TEST(ConfigOutput, ResolvedConfigRoundTripsAndHashIsStable) {
   auto r = parse(std::string(kBase) +
                  "    calibrator_options: {bins: 1024}\n"
-                 "  - {name: 'odd: name', mode: dynamic_range, exclude: [CONV_2D]}\n"
+                 "  - {name: '1.5', mode: dynamic_range, exclude: ['odd: name', true]}\n"
                  "exclude: ['MobilenetV1/Conv2d_1.*']\n"
                  "plugins: [lib/x.so]\nanalysis: [weights]\n"
                  "grid: {calibrators: [percentile], seeds: [1, 2]}\n");
@@ -294,8 +351,7 @@ TEST(ConfigOutput, ResolvedConfigRoundTripsAndHashIsStable) {
   EXPECT_EQ(config_hash(*r).size(), 64u);
   EXPECT_NE(config_hash(*r), config_hash(*parse(kBase)));
   EXPECT_EQ(yaml.substr(0, 40), "experiment:\n  name: x\n  seed: 0\nmodel:\n ");
-  EXPECT_NE(yaml.find("  - name: \"odd: name\"\n    mode: dynamic_range\n"), std::string::npos)
-      << yaml;
+  EXPECT_NE(yaml.find("  - name: \"1.5\"\n    mode: dynamic_range\n"), std::string::npos) << yaml;
   const std::string json = to_json(*r);
   EXPECT_EQ(json.substr(0, 47), "{\n  \"experiment\": {\n    \"name\": \"x\",\n    \"seed\"");
 }
