@@ -486,7 +486,7 @@ struct Parser {
     return ok_status();
   }
 
-  // One explicit variant; `index` names it in paths.
+  // One entry of `variants` (s.path is "variants[i]").
   Status variant(const Field& s) {
     QEXP_ASSIGN_OR_RETURN(
         auto fs,
@@ -554,7 +554,9 @@ struct Parser {
       }
     }
     if (v.name.empty()) v.name = default_name(v, false);
-    names_where.push_back({s.path, r.where(s.value, s.path)});
+    const auto name_at = c.locations.find(s.path + ".name");
+    names_where.push_back(
+        {s.path, name_at != c.locations.end() ? name_at->second : r.where(s.value, s.path)});
     c.variants.push_back(std::move(v));
     return ok_status();
   }

@@ -109,6 +109,23 @@ TEST(ConfigErrors, WrongTypes) {
             "configs/x.yaml:9:1: dataset2: unk");
 }
 
+TEST(ConfigDataset, LimitIsAllOrAPositiveInteger) {
+  const std::string head = "model: {path: m}\nvariants: [{mode: float}]\n";
+  auto r = parse(head + "dataset: {manifest: d, limit: 100}\n");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->dataset.limit, 100);
+  EXPECT_NE(to_yaml(*r).find("  limit: 100\n"), std::string::npos);
+  auto all = parse(head + "dataset: {manifest: d, limit: all}\n");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->dataset.limit, 0);
+  EXPECT_EQ(error_of(head + "dataset: {manifest: d, limit: some}\n"),
+            "configs/x.yaml:3:31: dataset.limit: expected a positive integer or 'all', got 'some'");
+  EXPECT_EQ(error_of(head + "dataset: {manifest: d, limit: 0}\n"),
+            "configs/x.yaml:3:31: dataset.limit: 0 is outside [1, 9223372036854775807]");
+  EXPECT_EQ(error_of(head + "dataset: {split: test}\n"),
+            "configs/x.yaml:3:10: dataset: missing required key 'manifest'");
+}
+
 TEST(ConfigErrors, BadEnumListsAllowedValues) {
   std::string text = kBase;
   text += "  - mode: int4\n";
@@ -122,7 +139,7 @@ TEST(ConfigErrors, BadEnumListsAllowedValues) {
 
 TEST(ConfigErrors, DuplicateVariantNames) {
   EXPECT_EQ(error_of(std::string(kBase) + "  - name: float\n    mode: float16\n"),
-            "configs/x.yaml:9:5: variants[2].name: duplicate variant name 'float' (also "
+            "configs/x.yaml:9:11: variants[2].name: duplicate variant name 'float' (also "
             "variant 0)");
 }
 
