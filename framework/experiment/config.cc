@@ -1136,10 +1136,12 @@ Status check_files(const ExperimentConfig& c) {
 }
 
 Result<ExperimentConfig> load_config(const std::string& path,
-                                     const std::vector<std::string>& overrides) {
+                                     const std::vector<std::string>& overrides,
+                                     const calib::PluginRegistry* registry) {
   QEXP_ASSIGN_OR_RETURN(std::string text, read_text_file(path, kMaxConfigBytes));
   QEXP_ASSIGN_OR_RETURN(ExperimentConfig c, parse_config(text, path, overrides));
-  QEXP_RETURN_IF_ERROR(resolve_calibrators(c, calib::calibrator_registry()));
+  QEXP_RETURN_IF_ERROR(
+      resolve_calibrators(c, registry != nullptr ? *registry : calib::calibrator_registry()));
   QEXP_RETURN_IF_ERROR(check_files(c));
   return c;
 }

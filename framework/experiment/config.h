@@ -139,9 +139,12 @@ Status resolve_calibrators(ExperimentConfig& config, const calib::PluginRegistry
 /// configured splits.
 Status check_files(const ExperimentConfig& config);
 
-/// Reads (at most kMaxConfigBytes), parses and checks against calib::calibrator_registry().
+/// Reads (at most kMaxConfigBytes), parses, resolves calibrators against `registry` (nullptr:
+/// calib::calibrator_registry(), the built-in plugins; a caller that loads the config's
+/// `plugins` passes the extended registry) and checks files.
 Result<ExperimentConfig> load_config(const std::string& path,
-                                     const std::vector<std::string>& overrides = {});
+                                     const std::vector<std::string>& overrides = {},
+                                     const calib::PluginRegistry* registry = nullptr);
 
 /// The resolved config (defaults filled in, grid expanded) as YAML / JSON, keys in a fixed
 /// order. Parsing to_yaml's output from the same directory gives an equal config.
