@@ -98,7 +98,7 @@ Status InterpreterImpl::prepare_ops() {
     if (!found.ok()) return std::move(found).status().with_context(op_label(op));
     p.registration = *found;
     p.kernel = p.registration->factory();
-    PrepareContext context(*graph_, op, options_.num_threads);
+    PrepareContext context(*graph_, op, options_.num_threads, options_.rounding_profile);
     QEXP_RETURN_IF_ERROR_CTX(p.kernel->prepare(context), op_label(op));
     p.scratch_bytes = context.scratch_bytes();
   }

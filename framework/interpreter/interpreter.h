@@ -15,6 +15,7 @@
 
 #include "framework/core/status.h"
 #include "framework/core/tensor.h"
+#include "framework/interpreter/kernels/rounding.h"
 #include "framework/ir/graph.h"
 
 namespace qexp::interp {
@@ -33,6 +34,10 @@ struct InterpreterOptions {
   int num_threads = 1;
   /// Keep every tensor alive after invoke() (no arena reuse), so tensor(id) can read any of them.
   bool preserve_all_tensors = false;
+  /// Whose integer arithmetic the quantized kernels reproduce where TFLite runtimes differ
+  /// (kernels/rounding.h): TFLite's builtin kernels (the default, the reference semantics) or
+  /// TFLite with the XNNPACK delegate. Float kernels do not depend on it.
+  RoundingProfile rounding_profile = RoundingProfile::kTfliteBuiltin;
 };
 
 class Interpreter {

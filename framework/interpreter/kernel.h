@@ -17,6 +17,7 @@
 
 #include "framework/core/status.h"
 #include "framework/core/tensor.h"
+#include "framework/interpreter/kernels/rounding.h"
 #include "framework/interpreter/thread_pool.h"
 #include "framework/ir/graph.h"
 
@@ -27,8 +28,9 @@ namespace qexp::interp {
 /// parameter at fault: "bias has 3 elements, expected 8".
 class PrepareContext {
  public:
-  PrepareContext(const ir::Graph& graph, const ir::Op& op, int num_threads)
-      : graph_(graph), op_(op), num_threads_(num_threads) {}
+  PrepareContext(const ir::Graph& graph, const ir::Op& op, int num_threads,
+                 RoundingProfile rounding_profile = RoundingProfile::kTfliteBuiltin)
+      : graph_(graph), op_(op), num_threads_(num_threads), rounding_profile_(rounding_profile) {}
 
   const ir::Graph& graph() const { return graph_; }
   const ir::Op& op() const { return op_; }
@@ -49,6 +51,8 @@ class PrepareContext {
 
   /// Threads eval may use through EvalContext::thread_pool.
   int num_threads() const { return num_threads_; }
+  /// InterpreterOptions::rounding_profile: integer kernels pick their rounding rules from it.
+  RoundingProfile rounding_profile() const { return rounding_profile_; }
 
   /// Declares the scratch memory eval needs (64-byte aligned, contents undefined at each eval,
   /// shared with other ops' scratch). Replaces an earlier request. Error if negative.
@@ -59,6 +63,7 @@ class PrepareContext {
   const ir::Graph& graph_;
   const ir::Op& op_;
   int num_threads_;
+  RoundingProfile rounding_profile_;
   int64_t scratch_bytes_ = 0;
 };
 

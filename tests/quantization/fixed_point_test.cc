@@ -122,21 +122,21 @@ TEST(RoundingDivideByPot, ExponentZeroIsIdentity) {
 }
 
 TEST(RoundingDivideByPot, NegativeTiesRoundAwayFromZero) {
-  EXPECT_EQ(rounding_divide_by_pot(-1, 1), -1);   // -0.5
-  EXPECT_EQ(rounding_divide_by_pot(-3, 1), -2);   // -1.5
-  EXPECT_EQ(rounding_divide_by_pot(-6, 2), -2);   // -1.5
-  EXPECT_EQ(rounding_divide_by_pot(-5, 2), -1);   // -1.25
-  EXPECT_EQ(rounding_divide_by_pot(-7, 2), -2);   // -1.75
-  EXPECT_EQ(rounding_divide_by_pot(1, 1), 1);     // 0.5
-  EXPECT_EQ(rounding_divide_by_pot(3, 1), 2);     // 1.5
-  EXPECT_EQ(rounding_divide_by_pot(5, 2), 1);     // 1.25
+  EXPECT_EQ(rounding_divide_by_pot(-1, 1), -1);  // -0.5
+  EXPECT_EQ(rounding_divide_by_pot(-3, 1), -2);  // -1.5
+  EXPECT_EQ(rounding_divide_by_pot(-6, 2), -2);  // -1.5
+  EXPECT_EQ(rounding_divide_by_pot(-5, 2), -1);  // -1.25
+  EXPECT_EQ(rounding_divide_by_pot(-7, 2), -2);  // -1.75
+  EXPECT_EQ(rounding_divide_by_pot(1, 1), 1);    // 0.5
+  EXPECT_EQ(rounding_divide_by_pot(3, 1), 2);    // 1.5
+  EXPECT_EQ(rounding_divide_by_pot(5, 2), 1);    // 1.25
 }
 
 TEST(RoundingDivideByPot, ShiftExtremes) {
   EXPECT_EQ(rounding_divide_by_pot(kMin, 31), -1);
   EXPECT_EQ(rounding_divide_by_pot(kMax, 31), 1);
-  EXPECT_EQ(rounding_divide_by_pot(1 << 30, 31), 1);       // 0.5 → 1
-  EXPECT_EQ(rounding_divide_by_pot(-(1 << 30), 31), -1);   // -0.5 → -1
+  EXPECT_EQ(rounding_divide_by_pot(1 << 30, 31), 1);      // 0.5 → 1
+  EXPECT_EQ(rounding_divide_by_pot(-(1 << 30), 31), -1);  // -0.5 → -1
   EXPECT_EQ(rounding_divide_by_pot((1 << 30) - 1, 31), 0);
   EXPECT_EQ(rounding_divide_by_pot(kMin, 1), -(1 << 30));
 }
@@ -220,13 +220,13 @@ TEST(MultiplyByQuantizedMultiplier, SingleRoundingIsExactAndDoubleWithinOne) {
     ASSERT_LE(std::abs(static_cast<int64_t>(dbl) - exact), 1);
     differ += dbl != single;
   }
-  EXPECT_GT(differ, 0);      // the rules really differ…
-  EXPECT_LT(differ, 5000);   // …in the last bit of a small fraction of values
+  EXPECT_GT(differ, 0);     // the rules really differ…
+  EXPECT_LT(differ, 5000);  // …in the last bit of a small fraction of values
 }
 
 TEST(MultiplyByQuantizedMultiplierInt64, ReducesTheMantissaTo16Bits) {
-  const QuantizedMultiplier half{1 << 30, 0};  // reduced to 2^14, total shift 15
-  EXPECT_EQ(multiply_by_quantized_multiplier_int64(3, half), 2);    // 1.5 → 2
+  const QuantizedMultiplier half{1 << 30, 0};                     // reduced to 2^14, total shift 15
+  EXPECT_EQ(multiply_by_quantized_multiplier_int64(3, half), 2);  // 1.5 → 2
   EXPECT_EQ(multiply_by_quantized_multiplier_int64(-3, half), -1);  // -1.5 → -1 (toward +inf)
   EXPECT_EQ(multiply_by_quantized_multiplier_int64(int64_t{1} << 30, half), 1 << 29);
   // Mantissas from 0x7FFF0000 up saturate to 0x7FFF instead of rounding to 0x8000.
@@ -263,7 +263,7 @@ TEST(Int16Lut, ExpTableEndsAndMonotonicity) {
   int16_t table[kInt16LutSize];
   gen_int16_lut(exp_fn, -10.0, 0.0, table);
   EXPECT_EQ(table[kInt16LutSize - 1], 32767);  // exp(0) · 32768 clamped
-  EXPECT_LE(table[0], 2);                       // exp(-10) · 32768 ≈ 1.49
+  EXPECT_LE(table[0], 2);                      // exp(-10) · 32768 ≈ 1.49
   for (int i = 1; i < kInt16LutSize; ++i) ASSERT_GE(table[i], table[i - 1]) << i;
 }
 

@@ -1,0 +1,68 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D int8 kernels (reference/integer_pooling.h). Input and output
+// must share scale and zero point (TFLite's rule); the average rounds ties away from zero and no
+// rounding profile changes that.
+
+#include <memory>
+
+#include "framework/core/strings.h"
+#include "framework/interpreter/kernels/kernel_factories.h"
+#include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/quant_util.h"
+#include "framework/interpreter/kernels/reference/integer_pooling.h"
+#include "framework/ir/shape_inference.h"
+
+namespace qexp::interp::kernels {
+namespace {
+
+enum class PoolKind { kAverage, kMax };
+
+template <PoolKind kKind>
+class Pool2DInt8 final : public Kernel {
+ public:
+  Status prepare(PrepareContext& c) override {
+    QEXP_RETURN_IF_ERROR(check_input_dtype(c, 0, DType::kInt8, "input"));
+    QEXP_RETURN_IF_ERROR(check_output_dtypes(c, DType::kInt8));
+    QEXP_ASSIGN_OR_RETURN(TensorQuant in_q,
+                          per_tensor_quant(c.input(0), input_label(c, 0, "input")));
+    QEXP_ASSIGN_OR_RETURN(TensorQuant out_q, per_tensor_quant(c.output(0), output_label(c, 0)));
+    QEXP_RETURN_IF_ERROR(check_shared_params(in_q, out_q, output_label(c, 0), "the input"));
+    const auto& o = c.options<ir::Pool2DOptions>();
+    const Shape& in = c.input(0).shape;
+    const Shape& out = c.output(0).shape;
+    params_.stride_h = o.stride_h;
+    params_.stride_w = o.stride_w;
+    params_.filter_h = o.filter_h;
+    params_.filter_w = o.filter_w;
+    params_.pad_top = ir::conv_padding_before(o.padding, in[1], o.filter_h, o.stride_h, 1, out[1]);
+    params_.pad_left = ir::conv_padding_before(o.padding, in[2], o.filter_w, o.stride_w, 1, out[2]);
+    QEXP_ASSIGN_OR_RETURN(act_, quantized_activation_range(o.activation, out_q, DType::kInt8));
+    return ok_status();
+  }
+
+  void eval(const EvalContext& c) const override {
+    if constexpr (kKind == PoolKind::kAverage) {
+      reference::average_pool2d_integer(params_, act_.min, act_.max, c.input(0).shape(),
+                                        c.input(0).data<int8_t>(), c.output(0).shape(),
+                                        c.output(0).data<int8_t>());
+    } else {
+      reference::max_pool2d_integer(params_, act_.min, act_.max, c.input(0).shape(),
+                                    c.input(0).data<int8_t>(), c.output(0).shape(),
+                                    c.output(0).data<int8_t>());
+    }
+  }
+
+ private:
+  reference::PoolParams params_;
+  IntRange act_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_average_pool2d_int8_kernel() {
+  return std::make_unique<Pool2DInt8<PoolKind::kAverage>>();
+}
+std::unique_ptr<Kernel> make_max_pool2d_int8_kernel() {
+  return std::make_unique<Pool2DInt8<PoolKind::kMax>>();
+}
+
+}  // namespace qexp::interp::kernels
