@@ -15,6 +15,7 @@ const EXIT_PATCH = 3;    // XNNPACK could not be switched off (or provably was n
 
 const USAGE = `usage: node run_tflite.js MODEL.tflite --input IN0.bin [--input IN1.bin ...]
                            --out-dir DIR [--xnnpack on|off] [--simd] [--profile] [--verbose]
+       node run_tflite.js --batch JOBS.json [--xnnpack on|off] [--simd] [--profile] [--verbose]
 
   --input FILE     raw little-endian bytes of one model input, in model input order
   --out-dir DIR    receives output_K.bin (raw bytes) and outputs.json
@@ -24,6 +25,10 @@ const USAGE = `usage: node run_tflite.js MODEL.tflite --input IN0.bin [--input I
   --profile        print the kernel that ran each node (also written to outputs.json)
   --verbose        print the interpreter's log and the patch details to stderr
   --wasm-dir DIR   load tflite_web_api_cc[_simd].{js,wasm} from DIR instead of the npm package
+  --batch FILE     run many models in one process: FILE is JSON {"jobs": [{"model": M,
+                   "inputs": [IN0, ...], "out_dir": DIR, "xnnpack": "on"|"off" (optional)}]};
+                   each job writes DIR/output_K.bin + DIR/outputs.json, or DIR/error.json when
+                   TFLite rejects it; exit 1 if any job failed
 
 exit status: 0 ok, 1 TFLite failed, 2 bad arguments or input sizes, 3 XNNPACK not switched off`;
 
@@ -32,7 +37,7 @@ class PatchError extends Error {}
 
 function parseArgs(argv) {
   const opts = {model: null, inputs: [], outDir: null, xnnpack: 'off', simd: false,
-                profile: false, verbose: false, wasmDir: null};
+                profile: false, verbose: false, wasmDir: null, batch: null};
   const value = (i, flag) => {
     if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) {
       throw new UsageError(`${flag} needs a value`);
@@ -44,6 +49,7 @@ function parseArgs(argv) {
     if (a === '--input') opts.inputs.push(value(i++, a));
     else if (a === '--out-dir') opts.outDir = value(i++, a);
     else if (a === '--wasm-dir') opts.wasmDir = value(i++, a);
+    else if (a === '--batch') opts.batch = value(i++, a);
     else if (a === '--xnnpack') {
       opts.xnnpack = value(i++, a);
       if (opts.xnnpack !== 'on' && opts.xnnpack !== 'off') {
@@ -56,6 +62,12 @@ function parseArgs(argv) {
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else if (opts.model === null) opts.model = a;
     else throw new UsageError(`unexpected argument '${a}' (the model is '${opts.model}')`);
+  }
+  if (opts.batch !== null) {
+    if (opts.model !== null || opts.inputs.length || opts.outDir !== null) {
+      throw new UsageError('--batch takes no MODEL, --input or --out-dir (the jobs file has them)');
+    }
+    return opts;
   }
   if (opts.model === null) throw new UsageError('missing MODEL.tflite');
   if (opts.outDir === null) throw new UsageError('missing --out-dir DIR');
@@ -100,21 +112,14 @@ function tensorBytes(info) {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-async function run(opts) {
-  const modelBytes = readFileOr('model', opts.model);
-  let modelInfo = null;
-  try {
-    modelInfo = readModelInfo(modelBytes);
-  } catch (e) {
-    if (opts.verbose) console.error(`note: ${opts.model}: ${e.message}`);
-  }
-  const inputFiles = opts.inputs.map((f) => ({file: f, bytes: readFileOr('input', f)}));
-
+// Instantiates the WASM module once (patched when xnnpack is 'off'); every model of a batch
+// that uses the same mode runs on it. `log` collects the interpreter's output.
+async function loadRuntime(opts, xnnpack) {
   const dir = opts.wasmDir ? path.resolve(opts.wasmDir) : wasmDir();
   const base = opts.simd ? 'tflite_web_api_cc_simd' : 'tflite_web_api_cc';
   let wasm = new Uint8Array(fs.readFileSync(path.join(dir, `${base}.wasm`)));
   let patch = null;
-  if (opts.xnnpack === 'off') {
+  if (xnnpack === 'off') {
     try {
       const r = disableXnnpack(wasm);
       wasm = r.bytes;
@@ -128,105 +133,179 @@ async function run(opts) {
           XNNPACK_MARKER}" at ${patch.marker_address}) patched: ${patch.kind}`);
     }
   }
-
   const log = [];
-  const factory = require(path.join(dir, `${base}.js`));
+  // A fresh copy of the emscripten glue per module: it keeps state in its closure.
+  const gluePath = path.join(dir, `${base}.js`);
+  delete require.cache[require.resolve(gluePath)];
+  const factory = require(gluePath);
   const module = await factory({
     wasmBinary: wasm,
     print: (s) => log.push(s),
     printErr: (s) => log.push(s),
   });
+  return {module, base, patch, log, xnnpack};
+}
+
+// Runs one inference of `modelPath` on a loaded runtime and writes outputs into outDir.
+// Returns the report (also written as outDir/outputs.json).
+function runModel(rt, opts, modelPath, inputPaths, outDir) {
+  const {module, log} = rt;
+  const logStart = log.length;
+  const modelBytes = readFileOr('model', modelPath);
+  let modelInfo = null;
+  try {
+    modelInfo = readModelInfo(modelBytes);
+  } catch (e) {
+    if (opts.verbose) console.error(`note: ${modelPath}: ${e.message}`);
+  }
+  const inputFiles = inputPaths.map((f) => ({file: f, bytes: readFileOr('input', f)}));
 
   const modelPtr = module._malloc(modelBytes.length);
   module.HEAPU8.set(modelBytes, modelPtr);
-  const status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(
-      modelPtr, modelBytes.length,
-      {numThreads: 1, enableProfiling: opts.profile, maxProfilingBufferEntries: 1024});
-  if (!status.ok()) {
-    const msg = status.errorMessage();
-    status.delete();
-    throw new Error(`TFLite could not load ${opts.model}: ${msg}` +
-                    (log.length ? `\n${log.join('\n')}` : ''));
-  }
-  const runner = status.value();
-  status.delete();
-
   const keep = [];
-  const inputs = toArray(runner.GetInputs(), keep);
-  if (inputFiles.length !== inputs.length) {
-    throw new UsageError(`${opts.model} has ${inputs.length} input(s), got ${
-        inputFiles.length} --input file(s)`);
-  }
-  inputs.forEach((t, k) => {
-    const dst = tensorBytes(t);
-    const src = inputFiles[k].bytes;
-    if (src.length !== dst.length) {
-      throw new UsageError(`input ${k} ('${t.name}', ${t.dataType} [${parseShape(t.shape)}]) ` +
-                           `needs ${dst.length} bytes, ${inputFiles[k].file} has ${src.length}`);
+  let runner = null;
+  try {
+    const status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(
+        modelPtr, modelBytes.length,
+        {numThreads: 1, enableProfiling: opts.profile, maxProfilingBufferEntries: 1024});
+    if (!status.ok()) {
+      const msg = status.errorMessage();
+      status.delete();
+      const jobLog = log.slice(logStart);
+      throw new Error(`TFLite could not load ${modelPath}: ${msg}` +
+                      (jobLog.length ? `\n${jobLog.join('\n')}` : ''));
     }
-    dst.set(src);
-  });
+    runner = status.value();
+    status.delete();
 
-  if (!runner.Infer()) {
-    throw new Error(`TFLite inference failed for ${opts.model}` +
-                    (log.length ? `\n${log.join('\n')}` : ''));
-  }
+    const inputs = toArray(runner.GetInputs(), keep);
+    if (inputFiles.length !== inputs.length) {
+      throw new UsageError(`${modelPath} has ${inputs.length} input(s), got ${
+          inputFiles.length} --input file(s)`);
+    }
+    inputs.forEach((t, k) => {
+      const dst = tensorBytes(t);
+      const src = inputFiles[k].bytes;
+      if (src.length !== dst.length) {
+        throw new UsageError(`input ${k} ('${t.name}', ${t.dataType} [${parseShape(t.shape)}]) ` +
+                             `needs ${dst.length} bytes, ${inputFiles[k].file} has ${src.length}`);
+      }
+      dst.set(src);
+    });
 
-  fs.mkdirSync(opts.outDir, {recursive: true});
-  const outputs = toArray(runner.GetOutputs(), keep).map((t, k) => {
-    const bytes = tensorBytes(t);
-    fs.writeFileSync(path.join(opts.outDir, `output_${k}.bin`), bytes);
-    const entry = {name: t.name, dtype: t.dataType, shape: parseShape(t.shape),
-                   bytes: bytes.length, file: `output_${k}.bin`};
-    const fromModel = modelInfo && modelInfo.outputs[k];
-    if (fromModel) {
-      entry.tensor_index = fromModel.index;
-      if (fromModel.scale) {
-        entry.scale = fromModel.scale;
-        entry.zero_point = fromModel.zero_point;
-        if (fromModel.quantized_dimension !== undefined) {
-          entry.quantized_dimension = fromModel.quantized_dimension;
+    if (!runner.Infer()) {
+      const jobLog = log.slice(logStart);
+      throw new Error(`TFLite inference failed for ${modelPath}` +
+                      (jobLog.length ? `\n${jobLog.join('\n')}` : ''));
+    }
+
+    fs.mkdirSync(outDir, {recursive: true});
+    const outputs = toArray(runner.GetOutputs(), keep).map((t, k) => {
+      const bytes = tensorBytes(t);
+      fs.writeFileSync(path.join(outDir, `output_${k}.bin`), bytes);
+      const entry = {name: t.name, dtype: t.dataType, shape: parseShape(t.shape),
+                     bytes: bytes.length, file: `output_${k}.bin`};
+      const fromModel = modelInfo && modelInfo.outputs[k];
+      if (fromModel) {
+        entry.tensor_index = fromModel.index;
+        if (fromModel.scale) {
+          entry.scale = fromModel.scale;
+          entry.zero_point = fromModel.zero_point;
+          if (fromModel.quantized_dimension !== undefined) {
+            entry.quantized_dimension = fromModel.quantized_dimension;
+          }
         }
       }
+      return entry;
+    });
+
+    let profile = null;
+    if (opts.profile) {
+      profile = toArray(runner.GetProfilingResults(), keep).map((p) => ({
+        node_type: p.nodeType, node_name: p.nodeName, ms: p.nodeExecMs}));
     }
-    return entry;
-  });
+    const jobLog = log.slice(logStart);
+    const xnnpackCreated = jobLog.some((l) => l.includes(XNNPACK_MARKER));
+    const delegated = profile ? profile.some((p) => /delegate|xnnpack/i.test(p.node_type)) : null;
+    if (rt.xnnpack === 'off' && (xnnpackCreated || delegated)) {
+      throw new PatchError(`XNNPACK is still active after the patch (${
+          xnnpackCreated ? 'delegate created' : 'delegate node in the profile'})`);
+    }
 
-  let profile = null;
-  if (opts.profile) {
-    profile = toArray(runner.GetProfilingResults(), keep).map((p) => ({
-      node_type: p.nodeType, node_name: p.nodeName, ms: p.nodeExecMs}));
+    const report = {
+      model: path.resolve(modelPath),
+      runtime: {package: '@tensorflow/tfjs-tflite', build: rt.base, threads: 1,
+                xnnpack: rt.xnnpack, xnnpack_delegate_created: xnnpackCreated,
+                ...(rt.patch ? {xnnpack_patch: rt.patch} : {})},
+      outputs,
+      ...(profile ? {profile} : {}),
+    };
+    fs.writeFileSync(path.join(outDir, 'outputs.json'), JSON.stringify(report, null, 2) + '\n');
+    if (opts.verbose) for (const l of jobLog) console.error(`tflite: ${l}`);
+    return report;
+  } finally {
+    for (const v of keep) v.delete();
+    if (runner) runner.delete();
+    module._free(modelPtr);
   }
-  const xnnpackCreated = log.some((l) => l.includes(XNNPACK_MARKER));
-  const delegated = profile ? profile.some((p) => /delegate|xnnpack/i.test(p.node_type)) : null;
-  if (opts.xnnpack === 'off' && (xnnpackCreated || delegated)) {
-    throw new PatchError(`XNNPACK is still active after the patch (${
-        xnnpackCreated ? 'delegate created' : 'delegate node in the profile'})`);
-  }
+}
 
-  const report = {
-    model: path.resolve(opts.model),
-    runtime: {package: '@tensorflow/tfjs-tflite', build: base, threads: 1,
-              xnnpack: opts.xnnpack, xnnpack_delegate_created: xnnpackCreated,
-              ...(patch ? {xnnpack_patch: patch} : {})},
-    outputs,
-    ...(profile ? {profile} : {}),
-  };
-  fs.writeFileSync(path.join(opts.outDir, 'outputs.json'), JSON.stringify(report, null, 2) + '\n');
-
+async function run(opts) {
+  const rt = await loadRuntime(opts, opts.xnnpack);
+  const report = runModel(rt, opts, opts.model, opts.inputs, opts.outDir);
   if (opts.profile) {
-    for (const [i, p] of profile.entries()) {
+    for (const [i, p] of report.profile.entries()) {
       console.log(`node ${i}: ${p.node_type} ${p.node_name} (${p.ms.toFixed(3)} ms)`);
     }
+    if (report.profile.length === 0) {
+      console.error('run_tflite: warning: TFLite returned an empty profile (a quirk of this ' +
+                    'build; outputs are unaffected). XNNPACK delegate created: ' +
+                    report.runtime.xnnpack_delegate_created);
+    }
   }
-  if (opts.profile && profile.length === 0) {
-    console.error('run_tflite: warning: TFLite returned an empty profile (a quirk of this build; ' +
-                  'outputs are unaffected). XNNPACK delegate created: ' + xnnpackCreated);
+}
+
+function readJobs(file) {
+  let jobs;
+  try {
+    jobs = JSON.parse(readFileOr('jobs file', file).toString('utf8')).jobs;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`jobs file ${file}: ${e.message}`);
   }
-  if (opts.verbose) for (const l of log) console.error(`tflite: ${l}`);
-  for (const v of keep) v.delete();
-  runner.delete();
-  module._free(modelPtr);
+  if (!Array.isArray(jobs)) throw new UsageError(`jobs file ${file}: no "jobs" array`);
+  jobs.forEach((j, k) => {
+    if (typeof j.model !== 'string' || !Array.isArray(j.inputs) || typeof j.out_dir !== 'string') {
+      throw new UsageError(`jobs file ${file}: job ${k} needs "model", "inputs" and "out_dir"`);
+    }
+    if (j.xnnpack !== undefined && j.xnnpack !== 'on' && j.xnnpack !== 'off') {
+      throw new UsageError(`jobs file ${file}: job ${k}: xnnpack '${j.xnnpack}' is not on/off`);
+    }
+  });
+  return jobs;
+}
+
+// Runs every job; a job TFLite rejects gets DIR/error.json ({"error": message}) and the batch
+// goes on. Returns the number of failed jobs. Patch failures abort the whole batch.
+async function runBatch(opts) {
+  const jobs = readJobs(opts.batch);
+  const runtimes = {};
+  let failed = 0;
+  for (const job of jobs) {
+    const mode = job.xnnpack || opts.xnnpack;
+    if (!runtimes[mode]) runtimes[mode] = await loadRuntime(opts, mode);
+    fs.mkdirSync(job.out_dir, {recursive: true});
+    try {
+      runModel(runtimes[mode], opts, job.model, job.inputs, job.out_dir);
+    } catch (e) {
+      if (e instanceof PatchError) throw e;
+      ++failed;
+      fs.writeFileSync(path.join(job.out_dir, 'error.json'),
+                       JSON.stringify({model: job.model, xnnpack: mode, error: e.message}) + '\n');
+      if (opts.verbose) console.error(`run_tflite: job ${job.model}: ${e.message}`);
+    }
+  }
+  return failed;
 }
 
 async function main() {
@@ -238,6 +317,11 @@ async function main() {
     return EXIT_USAGE;
   }
   try {
+    if (opts.batch !== null) {
+      const failed = await runBatch(opts);
+      if (failed > 0) console.error(`run_tflite: ${failed} job(s) failed (see their error.json)`);
+      return failed > 0 ? EXIT_RUNTIME : 0;
+    }
     await run(opts);
     return 0;
   } catch (e) {
