@@ -108,9 +108,12 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, QuantizedMultiplier m
 /// for int64 x, identical in both rounding builds): the mantissa is reduced to 16 bits,
 /// r = (multiplier + 2^15) >> 16 (0x7FFF when multiplier >= 0x7FFF0000), then
 /// (x · r + 2^(t−1)) >> t with t = 15 − shift — single rounding, ties toward +∞. A result
-/// outside int32 saturates. Preconditions: multiplier >= 0, −31 <= shift <= 14, and
-/// |x| < 2^47 (TFLite's stated range; keeps x · r inside int64).
+/// outside int32 saturates. TFLite requires |x| < 2^47; larger x (only from absurd int64
+/// biases) are saturated to that range first, so x · r never overflows. Preconditions:
+/// multiplier >= 0, −31 <= shift <= 14.
 inline int32_t multiply_by_quantized_multiplier_int64(int64_t x, QuantizedMultiplier m) {
+  constexpr int64_t kLimit = int64_t{1} << 47;
+  x = x < -kLimit ? -kLimit : (x >= kLimit ? kLimit - 1 : x);
   const int64_t reduced =
       m.multiplier < 0x7FFF0000 ? (int64_t{m.multiplier} + (1 << 15)) >> 16 : 0x7FFF;
   const int total_shift = 15 - m.shift;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "tests/interpreter/quantized_test_util.h"
 
@@ -157,6 +158,32 @@ TEST(FullyConnectedHybrid, StartsFromTheBiasAndAddsTheScaledDotProduct) {
   auto out = run_float(g, {{1.0f, -0.5f}});
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ((*out)[0].values[0], 0.25f + 190.0f * ((1.0f / 127) * 0.5f));
+}
+
+TEST(FullyConnectedInt16x8, AnAbsurdBiasSaturatesInsteadOfOverflowing) {
+  ir::Graph g;
+  const int x = add_q(g, "x", DType::kInt16, Shape{1, 1}, 1.0f / 1024, 0);
+  const int w = add_q_weights(g, "w", Shape{1, 1}, {127}, {1.0f / 128});
+  const int b = g.add_const("b", DType::kInt64, Shape{1},
+                            to_bytes(std::vector<int64_t>{std::numeric_limits<int64_t>::max()}));
+  g.inputs = {x};
+  g.outputs = {add_q_op(g, OpType::kFullyConnected, "fc", {x, w, b}, ir::FullyConnectedOptions{},
+                        DType::kInt16, 1.0f / 8192, 0)};
+  auto out = run_raw<int16_t>(g, {to_bytes(std::vector<int16_t>{32767})});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ((*out)[0], 32767);
+}
+
+TEST(FullyConnectedHybrid, NonFiniteInputsQuantizeToZeroInsteadOfUndefinedBehaviour) {
+  ir::Graph g;
+  const int x = add_q(g, "x", DType::kFloat32, Shape{1, 2}, 0, 0);
+  const int w = add_q_weights(g, "w", Shape{1, 2}, {2, 1}, {0.5f});
+  const int b = add_float_const(g, "b", Shape{1}, {0.25f});
+  g.inputs = {x};
+  g.outputs = {add_op(g, OpType::kFullyConnected, "fc", {x, w, b}, ir::FullyConnectedOptions{})};
+  auto out = run_float(g, {{std::numeric_limits<float>::quiet_NaN(), 1.0f}});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ((*out)[0].values[0], 0.25f);
 }
 
 // ---- validation ---------------------------------------------------------------------------

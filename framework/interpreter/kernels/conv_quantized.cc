@@ -124,12 +124,13 @@ class QuantizedConv final : public Kernel {
     T* out = c.output(0).data<T>();
     auto emit = [&](int64_t i, int64_t oc, int64_t, int64_t sum) {
       const Requantizer& r = requantizers_[static_cast<size_t>(oc)];
-      const int64_t acc = sum + (bias != nullptr ? bias[oc] : 0);
+      const int64_t b = bias != nullptr ? int64_t{bias[oc]} : 0;
       int32_t scaled;
       if constexpr (kInt16) {
-        scaled = quant::multiply_by_quantized_multiplier_int64(acc, r.multiplier);
+        scaled = quant::multiply_by_quantized_multiplier_int64(
+            reference::add_bias_saturating(sum, b), r.multiplier);
       } else {
-        scaled = r.apply(reference::wrap_to_int32(acc));
+        scaled = r.apply(reference::wrap_to_int32(sum + b));
       }
       out[i] = static_cast<T>(clamp_to(int64_t{scaled} + output_offset_, act_));
     };

@@ -98,12 +98,13 @@ class QuantizedFullyConnected final : public Kernel {
         reference::InputOffsets{&input_offset_, 0}, c.input(1).data<int8_t>(), 0,
         [&](int64_t i, int64_t n, int64_t, int64_t sum) {
           const Requantizer& r = requantizers_[static_cast<size_t>(n)];
-          const int64_t acc = sum + (bias != nullptr ? bias[n] : 0);
+          const int64_t b = bias != nullptr ? int64_t{bias[n]} : 0;
           int32_t scaled;
           if constexpr (kInt16) {
-            scaled = quant::multiply_by_quantized_multiplier_int64(acc, r.multiplier);
+            scaled = quant::multiply_by_quantized_multiplier_int64(
+                reference::add_bias_saturating(sum, b), r.multiplier);
           } else {
-            scaled = r.apply(reference::wrap_to_int32(acc));
+            scaled = r.apply(reference::wrap_to_int32(sum + b));
           }
           out[i] = static_cast<T>(clamp_to(int64_t{scaled} + output_offset_, act_));
         });

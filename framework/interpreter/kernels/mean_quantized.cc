@@ -72,6 +72,10 @@ class MeanInt8 final : public Kernel {
       path_ = MeanPath::kSpatial;
       spatial_ = reference::spatial_mean_params(in_q_.scale, in_q_.zero_point, out_q_.scale,
                                                 out_q_.zero_point, count_);
+      // A left shift beyond 30 bits would push the sum out of int32 (an absurd scale ratio).
+      QEXP_RETURN_IF_ERROR(requant_multiplier(quant::dequantize_multiplier(spatial_.multiplier),
+                                              "input_scale / (count * output_scale)")
+                               .status());
     } else if (in_q_.scale == out_q_.scale && in_q_.zero_point == out_q_.zero_point) {
       path_ = MeanPath::kSame;
     } else {

@@ -11,6 +11,15 @@
 
 namespace qexp::interp::reference {
 
+/// A rounded float clamped to [lo, hi] as int8 (TFLite clamps after converting to int32; the
+/// result is the same for every finite value, and a NaN gives 0 instead of undefined behaviour).
+inline int8_t clamp_rounded(float r, int32_t lo, int32_t hi) {
+  if (r != r) return 0;
+  if (r <= static_cast<float>(lo)) return static_cast<int8_t>(lo);
+  if (r >= static_cast<float>(hi)) return static_cast<int8_t>(hi);
+  return static_cast<int8_t>(static_cast<int32_t>(r));
+}
+
 /// Symmetric: range = max(|min x|, |max x|), scale = range / 127 and
 /// q = clamp(round(x · (127 / range)), −127, 127) in float, ties away from zero. An all-zero
 /// input (or n == 0) gives q = 0 and scale 1.
@@ -21,7 +30,9 @@ inline void symmetric_quantize_floats(const float* x, int64_t n, int8_t* q, floa
   }
   const auto [lo, hi] = std::minmax_element(x, x + n);
   const float range = std::max(std::abs(*lo), std::abs(*hi));
-  if (range == 0.0f) {
+  // A non-finite range (inf / NaN inputs, where TFLite's result is undefined) quantizes like an
+  // all-zero input, so nothing below converts a NaN to an integer.
+  if (range == 0.0f || !std::isfinite(range)) {
     std::memset(q, 0, static_cast<size_t>(n));
     *scale = 1.0f;
     return;
@@ -30,8 +41,7 @@ inline void symmetric_quantize_floats(const float* x, int64_t n, int8_t* q, floa
   *scale = range / kScale;
   const float inverse = kScale / range;
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(x[i] * inverse));
-    q[i] = static_cast<int8_t>(std::min(kScale, std::max(-kScale, v)));
+    q[i] = clamp_rounded(std::round(x[i] * inverse), -kScale, kScale);
   }
 }
 
@@ -49,7 +59,7 @@ inline void asymmetric_quantize_floats(const float* x, int64_t n, int8_t* q, flo
     rmin = std::fmin(0.0, static_cast<double>(*lo));
     rmax = std::fmax(0.0, static_cast<double>(*hi));
   }
-  if (rmin == rmax) {
+  if (rmin == rmax || !std::isfinite(rmin) || !std::isfinite(rmax)) {
     if (n > 0) std::memset(q, 0, static_cast<size_t>(n));
     *scale = 1.0f;
     *zero_point = 0;
@@ -73,8 +83,7 @@ inline void asymmetric_quantize_floats(const float* x, int64_t n, int8_t* q, flo
   *zero_point = nudged;
   const float inverse = static_cast<float>(1.0 / static_cast<double>(*scale));
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(static_cast<float>(nudged) + x[i] * inverse));
-    q[i] = static_cast<int8_t>(std::min(kQMax, std::max(kQMin, v)));
+    q[i] = clamp_rounded(std::round(static_cast<float>(nudged) + x[i] * inverse), kQMin, kQMax);
   }
 }
 

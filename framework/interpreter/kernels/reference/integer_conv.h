@@ -5,6 +5,7 @@
 /// states its own output rule while the loops exist once.
 
 #include <cstdint>
+#include <limits>
 
 #include "framework/core/shape.h"
 #include "framework/interpreter/kernels/reference/conv2d.h"
@@ -126,5 +127,13 @@ inline void fully_connected_accumulate(int64_t batches, int64_t depth, int64_t u
 /// TFLite's int32 accumulators wrap in two's complement; sums of int8 products only do so for
 /// absurd depths, but the reduction is defined (modulo 2^32) rather than undefined.
 inline int32_t wrap_to_int32(int64_t v) { return static_cast<int32_t>(v); }
+
+/// sum + bias for the int64 accumulators of the int16x8 kernels, saturating instead of
+/// overflowing (a bias near the int64 limits can only come from a malformed file).
+inline int64_t add_bias_saturating(int64_t sum, int64_t bias) {
+  int64_t out;
+  if (!__builtin_add_overflow(sum, bias, &out)) return out;
+  return bias > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+}
 
 }  // namespace qexp::interp::reference
