@@ -55,8 +55,8 @@ std::vector<OpCase> depthwise_int8_cases(uint32_t seed, int count, Operands oper
 /// FULLY_CONNECTED int8, per-tensor or per-channel weights.
 std::vector<OpCase> fully_connected_int8_cases(uint32_t seed, int count, bool per_channel,
                                                Operands operands);
-/// AVERAGE_POOL_2D / MAX_POOL_2D int8.
-std::vector<OpCase> pool_int8_cases(ir::OpType type, uint32_t seed, int count);
+/// AVERAGE_POOL_2D / MAX_POOL_2D, int8 or int16 (zero point 0).
+std::vector<OpCase> pool_cases(ir::OpType type, DType dtype, uint32_t seed, int count);
 /// ADD / MUL int8 with broadcasting; every third case has power-of-two scales (exact ties).
 std::vector<OpCase> binary_int8_cases(ir::OpType type, uint32_t seed, int count);
 /// SOFTMAX (varied beta), LOGISTIC, TANH int8 with their fixed output parameters.

@@ -221,7 +221,7 @@ std::vector<OpCase> fully_connected_int8_cases(uint32_t seed, int count, bool pe
   return cases;
 }
 
-std::vector<OpCase> pool_int8_cases(ir::OpType type, uint32_t seed, int count) {
+std::vector<OpCase> pool_cases(ir::OpType type, DType dtype, uint32_t seed, int count) {
   CaseRng r(seed);
   std::vector<OpCase> cases;
   for (int i = 0; i < count; ++i) {
@@ -230,18 +230,21 @@ std::vector<OpCase> pool_int8_cases(ir::OpType type, uint32_t seed, int count) {
     w.sh = 1 + i % 3, w.sw = 1 + (i / 3) % 2;
     const int n = r.uniform(1, 2), ch = r.uniform(1, 9);
     const int h = pick_extent(r, w.kh, 1, w.padding), wd = pick_extent(r, w.kw, 1, w.padding);
-    const float scale = r.log_uniform(0.01, 0.2);
-    const int zp = r.uniform(-128, 127);
+    const bool int16 = dtype == DType::kInt16;
+    const float scale = int16 ? r.log_uniform(1e-4, 1e-2) : r.log_uniform(0.01, 0.2);
+    const int zp = int16 ? 0 : r.uniform(-128, 127);
     OpCase c;
-    c.name = str_cat(ir::op_type_name(type), " ", n, "x", h, "x", wd, "x", ch, " ", window_name(w));
+    c.name = str_cat(ir::op_type_name(type), " ", dtype_name(dtype), " ", n, "x", h, "x", wd, "x",
+                     ch, " ", window_name(w));
     ir::Graph& g = c.graph;
-    const int x = add_activation(g, "x", kI8, Shape{n, h, wd, ch}, scale, zp);
+    const int x = add_activation(g, "x", dtype, Shape{n, h, wd, ch}, scale, zp);
     ir::Pool2DOptions o;
     o.padding = w.padding, o.stride_h = w.sh, o.stride_w = w.sw;
     o.filter_h = w.kh, o.filter_w = w.kw, o.activation = w.activation;
-    add_single_op(g, type, {x}, o, kI8, scale, zp);
+    add_single_op(g, type, {x}, o, dtype, scale, zp);
     g.inputs = {x};
-    c.inputs = {r.int8_bytes(int64_t{n} * h * wd * ch, -128, 127)};
+    const int64_t size = int64_t{n} * h * wd * ch;
+    c.inputs = {int16 ? r.int16_bytes(size, -32768, 32767) : r.int8_bytes(size, -128, 127)};
     cases.push_back(std::move(c));
   }
   return cases;

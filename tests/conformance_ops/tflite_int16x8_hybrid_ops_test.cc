@@ -36,6 +36,15 @@ TEST_F(TfliteOps, FullyConnectedInt16x8MatchesTfliteBitExact) {
   expect_int16_family_exact(run_family(int16x8_cases(OpType::kFullyConnected, 1303, 24)));
 }
 
+TEST_F(TfliteOps, AveragePool2dInt16MatchesTfliteBitExact) {
+  expect_int16_family_exact(
+      run_family(pool_cases(OpType::kAveragePool2D, DType::kInt16, 1306, 24)));
+}
+
+TEST_F(TfliteOps, MaxPool2dInt16MatchesTfliteBitExact) {
+  expect_int16_family_exact(run_family(pool_cases(OpType::kMaxPool2D, DType::kInt16, 1307, 24)));
+}
+
 TEST_F(TfliteOps, AddInt16MatchesTfliteBitExact) {
   expect_int16_family_exact(run_family(int16_cases(OpType::kAdd, 1304, 24)));
 }

@@ -15,13 +15,13 @@ namespace {
 using ir::OpType;
 
 TEST_F(TfliteOps, AveragePool2dInt8MatchesTfliteBitExact) {
-  const FamilyResult r = run_family(pool_int8_cases(OpType::kAveragePool2D, 401, 40));
+  const FamilyResult r = run_family(pool_cases(OpType::kAveragePool2D, DType::kInt8, 401, 40));
   expect_builtin_exact(r);
   expect_xnnpack_exact(r);
 }
 
 TEST_F(TfliteOps, MaxPool2dInt8MatchesTfliteBitExact) {
-  const FamilyResult r = run_family(pool_int8_cases(OpType::kMaxPool2D, 402, 40));
+  const FamilyResult r = run_family(pool_cases(OpType::kMaxPool2D, DType::kInt8, 402, 40));
   expect_builtin_exact(r);
   expect_xnnpack_exact(r);
 }

@@ -1,6 +1,6 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D int8 kernels (reference/integer_pooling.h). Input and output
-// must share scale and zero point (TFLite's rule); the average rounds ties away from zero and no
-// rounding profile changes that.
+// AVERAGE_POOL_2D and MAX_POOL_2D int8 and int16 kernels (reference/integer_pooling.h). Input
+// and output must share scale and zero point (TFLite's rule); the average rounds ties away from
+// zero and no rounding profile changes that.
 
 #include <memory>
 
@@ -16,12 +16,14 @@ namespace {
 
 enum class PoolKind { kAverage, kMax };
 
-template <PoolKind kKind>
-class Pool2DInt8 final : public Kernel {
+template <PoolKind kKind, typename T>
+class QuantizedPool2D final : public Kernel {
+  static constexpr DType kDType = DTypeOf<T>::value;
+
  public:
   Status prepare(PrepareContext& c) override {
-    QEXP_RETURN_IF_ERROR(check_input_dtype(c, 0, DType::kInt8, "input"));
-    QEXP_RETURN_IF_ERROR(check_output_dtypes(c, DType::kInt8));
+    QEXP_RETURN_IF_ERROR(check_input_dtype(c, 0, kDType, "input"));
+    QEXP_RETURN_IF_ERROR(check_output_dtypes(c, kDType));
     QEXP_ASSIGN_OR_RETURN(TensorQuant in_q,
                           per_tensor_quant(c.input(0), input_label(c, 0, "input")));
     QEXP_ASSIGN_OR_RETURN(TensorQuant out_q, per_tensor_quant(c.output(0), output_label(c, 0)));
@@ -35,19 +37,19 @@ class Pool2DInt8 final : public Kernel {
     params_.filter_w = o.filter_w;
     params_.pad_top = ir::conv_padding_before(o.padding, in[1], o.filter_h, o.stride_h, 1, out[1]);
     params_.pad_left = ir::conv_padding_before(o.padding, in[2], o.filter_w, o.stride_w, 1, out[2]);
-    QEXP_ASSIGN_OR_RETURN(act_, quantized_activation_range(o.activation, out_q, DType::kInt8));
+    QEXP_ASSIGN_OR_RETURN(act_, quantized_activation_range(o.activation, out_q, kDType));
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
     if constexpr (kKind == PoolKind::kAverage) {
       reference::average_pool2d_integer(params_, act_.min, act_.max, c.input(0).shape(),
-                                        c.input(0).data<int8_t>(), c.output(0).shape(),
-                                        c.output(0).data<int8_t>());
+                                        c.input(0).data<T>(), c.output(0).shape(),
+                                        c.output(0).data<T>());
     } else {
       reference::max_pool2d_integer(params_, act_.min, act_.max, c.input(0).shape(),
-                                    c.input(0).data<int8_t>(), c.output(0).shape(),
-                                    c.output(0).data<int8_t>());
+                                    c.input(0).data<T>(), c.output(0).shape(),
+                                    c.output(0).data<T>());
     }
   }
 
@@ -59,10 +61,16 @@ class Pool2DInt8 final : public Kernel {
 }  // namespace
 
 std::unique_ptr<Kernel> make_average_pool2d_int8_kernel() {
-  return std::make_unique<Pool2DInt8<PoolKind::kAverage>>();
+  return std::make_unique<QuantizedPool2D<PoolKind::kAverage, int8_t>>();
 }
 std::unique_ptr<Kernel> make_max_pool2d_int8_kernel() {
-  return std::make_unique<Pool2DInt8<PoolKind::kMax>>();
+  return std::make_unique<QuantizedPool2D<PoolKind::kMax, int8_t>>();
+}
+std::unique_ptr<Kernel> make_average_pool2d_int16_kernel() {
+  return std::make_unique<QuantizedPool2D<PoolKind::kAverage, int16_t>>();
+}
+std::unique_ptr<Kernel> make_max_pool2d_int16_kernel() {
+  return std::make_unique<QuantizedPool2D<PoolKind::kMax, int16_t>>();
 }
 
 }  // namespace qexp::interp::kernels
