@@ -61,10 +61,10 @@ std::vector<OpCase> pool_cases(ir::OpType type, DType dtype, uint32_t seed, int 
 std::vector<OpCase> binary_int8_cases(ir::OpType type, uint32_t seed, int count);
 /// SOFTMAX (varied beta), LOGISTIC, TANH int8 with their fixed output parameters.
 std::vector<OpCase> activation_int8_cases(ir::OpType type, uint32_t seed, int count);
-/// CONCATENATION int8 (shared parameters; `mixed`: inputs with their own parameters).
-std::vector<OpCase> concatenation_int8_cases(uint32_t seed, int count, bool mixed);
-/// PAD int8.
-std::vector<OpCase> pad_int8_cases(uint32_t seed, int count);
+/// CONCATENATION int8 / int16 (shared parameters; `mixed`: inputs with their own parameters).
+std::vector<OpCase> concatenation_cases(DType dtype, uint32_t seed, int count, bool mixed);
+/// PAD int8 / int16.
+std::vector<OpCase> pad_cases(DType dtype, uint32_t seed, int count);
 /// MEAN int8 over every kind of axis set (4-D spatial with keep_dims, other axes, shared and
 /// differing parameters).
 std::vector<OpCase> mean_int8_cases(uint32_t seed, int count);

@@ -314,15 +314,21 @@ std::vector<OpCase> activation_int8_cases(ir::OpType type, uint32_t seed, int co
   return cases;
 }
 
-std::vector<OpCase> concatenation_int8_cases(uint32_t seed, int count, bool mixed) {
+// Random values of `dtype` (int8 or int16), as bytes.
+static std::vector<uint8_t> random_values(CaseRng& r, DType dtype, int64_t n) {
+  return dtype == DType::kInt16 ? r.int16_bytes(n, -32768, 32767) : r.int8_bytes(n, -128, 127);
+}
+
+std::vector<OpCase> concatenation_cases(DType dtype, uint32_t seed, int count, bool mixed) {
   CaseRng r(seed);
   std::vector<OpCase> cases;
   for (int i = 0; i < count; ++i) {
     const int rank = r.uniform(1, 4), axis = r.uniform(0, rank - 1), inputs = r.uniform(2, 4);
     std::vector<int64_t> dims;
     for (int d = 0; d < rank; ++d) dims.push_back(r.uniform(1, 4));
-    const float s_out = r.log_uniform(0.01, 0.1);
-    const int z_out = r.uniform(-100, 100);
+    const bool int16 = dtype == DType::kInt16;
+    const float s_out = int16 ? r.log_uniform(1e-4, 1e-2) : r.log_uniform(0.01, 0.1);
+    const int z_out = int16 ? 0 : r.uniform(-100, 100);
     OpCase c;
     ir::Graph& g = c.graph;
     std::vector<int> ins;
@@ -330,14 +336,14 @@ std::vector<OpCase> concatenation_int8_cases(uint32_t seed, int count, bool mixe
       std::vector<int64_t> d = dims;
       d[static_cast<size_t>(axis)] = r.uniform(1, 4);
       const float s = mixed ? s_out * r.log_uniform(0.3, 3.0) : s_out;
-      const int z = mixed ? r.uniform(-128, 127) : z_out;
-      ins.push_back(add_activation(g, str_cat("x", k), kI8, Shape(d), s, z));
-      c.inputs.push_back(r.int8_bytes(Shape(d).num_elements(), -128, 127));
+      const int z = mixed && !int16 ? r.uniform(-128, 127) : z_out;
+      ins.push_back(add_activation(g, str_cat("x", k), dtype, Shape(d), s, z));
+      c.inputs.push_back(random_values(r, dtype, Shape(d).num_elements()));
     }
     const int written_axis = i % 2 ? axis - rank : axis;  // negative axes too
-    c.name = str_cat("concatenation rank ", rank, " axis ", written_axis, " of ", inputs,
-                     mixed ? " mixed" : "");
-    add_single_op(g, ir::OpType::kConcatenation, ins, ir::ConcatenationOptions{written_axis}, kI8,
+    c.name = str_cat("concatenation ", dtype_name(dtype), " rank ", rank, " axis ", written_axis,
+                     " of ", inputs, mixed ? " mixed" : "");
+    add_single_op(g, ir::OpType::kConcatenation, ins, ir::ConcatenationOptions{written_axis}, dtype,
                   s_out, z_out);
     g.inputs = ins;
     cases.push_back(std::move(c));
@@ -345,7 +351,7 @@ std::vector<OpCase> concatenation_int8_cases(uint32_t seed, int count, bool mixe
   return cases;
 }
 
-std::vector<OpCase> pad_int8_cases(uint32_t seed, int count) {
+std::vector<OpCase> pad_cases(DType dtype, uint32_t seed, int count) {
   CaseRng r(seed);
   std::vector<OpCase> cases;
   for (int i = 0; i < count; ++i) {
@@ -360,16 +366,17 @@ std::vector<OpCase> pad_int8_cases(uint32_t seed, int count) {
         pads.insert(pads.end(), bytes, bytes + 4);
       }
     }
-    const float s = r.log_uniform(0.01, 0.1);
-    const int z = r.uniform(-128, 127);
+    const bool int16 = dtype == DType::kInt16;
+    const float s = int16 ? r.log_uniform(1e-4, 1e-2) : r.log_uniform(0.01, 0.1);
+    const int z = int16 ? 0 : r.uniform(-128, 127);
     OpCase c;
-    c.name = str_cat("pad ", Shape(dims).to_string(), " zero point ", z);
+    c.name = str_cat("pad ", dtype_name(dtype), " ", Shape(dims).to_string(), " zero point ", z);
     ir::Graph& g = c.graph;
-    const int x = add_activation(g, "x", kI8, Shape(dims), s, z);
+    const int x = add_activation(g, "x", dtype, Shape(dims), s, z);
     const int p = g.add_const("paddings", DType::kInt32, Shape{rank, 2}, std::move(pads));
-    add_single_op(g, ir::OpType::kPad, {x, p}, ir::NoOptions{}, kI8, s, z);
+    add_single_op(g, ir::OpType::kPad, {x, p}, ir::NoOptions{}, dtype, s, z);
     g.inputs = {x};
-    c.inputs = {r.int8_bytes(Shape(dims).num_elements(), -128, 127)};
+    c.inputs = {random_values(r, dtype, Shape(dims).num_elements())};
     cases.push_back(std::move(c));
   }
   return cases;

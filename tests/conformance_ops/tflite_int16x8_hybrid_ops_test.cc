@@ -45,6 +45,14 @@ TEST_F(TfliteOps, MaxPool2dInt16MatchesTfliteBitExact) {
   expect_int16_family_exact(run_family(pool_cases(OpType::kMaxPool2D, DType::kInt16, 1307, 24)));
 }
 
+TEST_F(TfliteOps, ConcatenationInt16MatchesTfliteBitExact) {
+  expect_int16_family_exact(run_family(concatenation_cases(DType::kInt16, 1308, 16, false)));
+}
+
+TEST_F(TfliteOps, PadInt16MatchesTfliteBitExact) {
+  expect_int16_family_exact(run_family(pad_cases(DType::kInt16, 1309, 16)));
+}
+
 TEST_F(TfliteOps, AddInt16MatchesTfliteBitExact) {
   expect_int16_family_exact(run_family(int16_cases(OpType::kAdd, 1304, 24)));
 }

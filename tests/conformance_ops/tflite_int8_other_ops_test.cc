@@ -64,7 +64,7 @@ TEST_F(TfliteOps, TanhInt8MatchesTfliteBitExact) {
 }
 
 TEST_F(TfliteOps, ConcatenationInt8MatchesTfliteBitExact) {
-  const FamilyResult r = run_family(concatenation_int8_cases(701, 24, false));
+  const FamilyResult r = run_family(concatenation_cases(DType::kInt8, 701, 24, false));
   expect_builtin_exact(r);
   expect_xnnpack_exact(r);
 }
@@ -72,7 +72,7 @@ TEST_F(TfliteOps, ConcatenationInt8MatchesTfliteBitExact) {
 // TFLite 2.12's int8 kernel refuses inputs whose parameters differ from the output's (it only
 // requantizes for uint8); qexp requantizes them instead, to within one LSB of the float result.
 TEST_F(TfliteOps, ConcatenationInt8WithDifferentParamsIsRejectedByTfliteRequantizedByQexp) {
-  const auto cases = concatenation_int8_cases(702, 6, true);
+  const auto cases = concatenation_cases(DType::kInt8, 702, 6, true);
   const FamilyResult r = run_family(cases);
   EXPECT_EQ(r.rejected.size(), cases.size()) << summary(r);
   for (const OpCase& c : cases) {
@@ -107,7 +107,7 @@ TEST_F(TfliteOps, ConcatenationInt8WithDifferentParamsIsRejectedByTfliteRequanti
 }
 
 TEST_F(TfliteOps, PadInt8PadsWithTheZeroPointLikeTflite) {
-  const FamilyResult r = run_family(pad_int8_cases(801, 24));
+  const FamilyResult r = run_family(pad_cases(DType::kInt8, 801, 24));
   expect_builtin_exact(r);
   expect_xnnpack_exact(r);
 }
