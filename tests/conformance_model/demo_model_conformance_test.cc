@@ -87,8 +87,6 @@ TEST(DemoModelConformance, EveryModeMatchesTfliteBuiltinKernelsOn200Images) {
     o.mode = m.mode;
     o.io_type = m.io;
     o.dynamic_range_min_elements = 100;  // the demo model's weights are small
-    // qexp has no int16 AVERAGE_POOL_2D kernel yet: that op stays float in 16x8 mode here.
-    if (m.mode == quant::QuantMode::kInt16x8) o.exclude = {"AVERAGE_POOL_2D"};
     auto q = quant::quantize_graph(*graph, ranges, o);
     ASSERT_TRUE(q.ok()) << m.name << ": " << q.status().message();
     for (int i = 0; i < kImages; ++i) {
