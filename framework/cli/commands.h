@@ -3,7 +3,10 @@
 /// subcommand is selected, stores the action to run in *action. Only main prints errors.
 
 #include <functional>
+#include <string>
+#include <vector>
 
+#include "framework/cli/model_loader.h"
 #include "framework/core/status.h"
 
 namespace CLI {
@@ -21,6 +24,15 @@ void add_eval_command(CLI::App& app, Action* action);
 void add_dataset_command(CLI::App& app, Action* action);
 void add_run_command(CLI::App& app, Action* action);
 void add_validate_command(CLI::App& app, Action* action);
+
+/// The GraphDef selection options every model-reading command takes.
+struct GraphDefArgs {
+  std::string input_arrays, output_arrays, input_shape;
+};
+/// Registers --input-arrays, --output-arrays and (unless !with_shape) --input-shape.
+void add_graphdef_options(CLI::App* sub, GraphDefArgs* args, bool with_shape = true);
+/// Model-loading options from those arguments (errors name the bad option).
+Result<ModelLoadOptions> model_load_options(const GraphDefArgs& args);
 
 /// Parses "1,224,224,3" into dims; error names the option.
 Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option);

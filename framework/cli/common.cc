@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <charconv>
 
 #include "framework/cli/commands.h"
@@ -13,6 +14,25 @@ std::vector<std::string> split_list(std::string_view text) {
     if (!t.empty()) out.emplace_back(t);
   }
   return out;
+}
+
+void add_graphdef_options(CLI::App* sub, GraphDefArgs* args, bool with_shape) {
+  sub->add_option("--input-arrays", args->input_arrays, "GraphDef input node names (a,b)");
+  sub->add_option("--output-arrays", args->output_arrays, "GraphDef output node names (a,b)");
+  if (with_shape) {
+    sub->add_option("--input-shape", args->input_shape, "GraphDef input shape, e.g. 1,224,224,3");
+  }
+}
+
+Result<ModelLoadOptions> model_load_options(const GraphDefArgs& args) {
+  ModelLoadOptions options;
+  options.input_arrays = split_list(args.input_arrays);
+  options.output_arrays = split_list(args.output_arrays);
+  if (!args.input_shape.empty()) {
+    QEXP_ASSIGN_OR_RETURN(auto dims, parse_dims(args.input_shape, "--input-shape"));
+    options.input_shape = Shape(dims);
+  }
+  return options;
 }
 
 Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option) {

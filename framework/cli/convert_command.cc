@@ -19,7 +19,7 @@ namespace {
 
 struct ConvertArgs {
   std::string model, output;
-  std::string input_arrays, output_arrays, input_shape;
+  GraphDefArgs graphdef;
   std::string passes, print_after;
   bool verify_each = false;
   bool verbose = false;
@@ -95,16 +95,10 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
 }
 
 Status run_convert(const ConvertArgs& args) {
-  ModelLoadOptions options;
-  options.input_arrays = split_list(args.input_arrays);
-  options.output_arrays = split_list(args.output_arrays);
+  QEXP_ASSIGN_OR_RETURN(ModelLoadOptions options, model_load_options(args.graphdef));
   options.passes = split_list(args.passes);
   options.print_after = split_list(args.print_after);
   options.verify_each = args.verify_each;
-  if (!args.input_shape.empty()) {
-    QEXP_ASSIGN_OR_RETURN(auto dims, parse_dims(args.input_shape, "--input-shape"));
-    options.input_shape = Shape(dims);
-  }
   QEXP_ASSIGN_OR_RETURN(LoadedModel model, load_model(args.model, options));
   if (args.verbose) {
     for (const auto& line : model.pass_log) std::fprintf(stderr, "qexp: %s\n", line.c_str());
@@ -126,9 +120,7 @@ void add_convert_command(CLI::App& app, Action* action) {
       "convert", "Convert a frozen GraphDef or TFLite model into a TFLite flatbuffer");
   sub->add_option("model", args->model, "Model file (.tflite or frozen GraphDef .pb)")->required();
   sub->add_option("-o,--output", args->output, "Output .tflite file")->required();
-  sub->add_option("--input-arrays", args->input_arrays, "GraphDef input node names (a,b)");
-  sub->add_option("--output-arrays", args->output_arrays, "GraphDef output node names (a,b)");
-  sub->add_option("--input-shape", args->input_shape, "GraphDef input shape, e.g. 1,224,224,3");
+  add_graphdef_options(sub, &args->graphdef);
   sub->add_option("--passes", args->passes, "Conversion passes (default: the standard pipeline)");
   sub->add_option("--print-after", args->print_after, "Print the graph after these passes (or all)");
   sub->add_flag("--verify-each", args->verify_each,

@@ -17,7 +17,7 @@ namespace {
 
 struct EvalArgs {
   std::string model, dataset, split = "test", json_out;
-  std::string input_arrays, output_arrays;
+  GraphDefArgs graphdef;
   int64_t limit = -1;
   int threads = 1;
   bool per_class = false;
@@ -57,9 +57,7 @@ Status run_eval(const EvalArgs& args) {
   }
   QEXP_ASSIGN_OR_RETURN(data::Manifest manifest, data::load_manifest(args.dataset));
   QEXP_ASSIGN_OR_RETURN(auto ds, data::open_dataset(manifest, args.split));
-  ModelLoadOptions options;
-  options.input_arrays = split_list(args.input_arrays);
-  options.output_arrays = split_list(args.output_arrays);
+  QEXP_ASSIGN_OR_RETURN(ModelLoadOptions options, model_load_options(args.graphdef));
   QEXP_ASSIGN_OR_RETURN(LoadedModel model, load_model(args.model, options));
   auto graph = std::make_shared<const ir::Graph>(std::move(model.graph));
   std::vector<int64_t> indices = ds->first(args.limit < 0 ? ds->size() : args.limit);
@@ -105,8 +103,7 @@ void add_eval_command(CLI::App& app, Action* action) {
   sub->add_option("--threads", args->threads, "Worker threads (default 1)");
   sub->add_option("--json", args->json_out, "Also write the results as JSON to this file");
   sub->add_flag("--per-class", args->per_class, "Print per-class accuracy");
-  sub->add_option("--input-arrays", args->input_arrays, "GraphDef input node names (a,b)");
-  sub->add_option("--output-arrays", args->output_arrays, "GraphDef output node names (a,b)");
+  add_graphdef_options(sub, &args->graphdef, false);
   sub->callback([args, action] { *action = [args] { return run_eval(*args); }; });
 }
 

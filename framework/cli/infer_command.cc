@@ -18,7 +18,7 @@ struct InferArgs {
   std::string model;
   std::vector<std::string> inputs;
   std::string out_dir;
-  std::string input_arrays, output_arrays, input_shape;
+  GraphDefArgs graphdef;
   int threads = 1;
 };
 
@@ -36,13 +36,7 @@ nlohmann::json tensor_json(const ir::Tensor& t, const TensorView& v) {
 }
 
 Status run_infer(const InferArgs& args) {
-  ModelLoadOptions options;
-  options.input_arrays = split_list(args.input_arrays);
-  options.output_arrays = split_list(args.output_arrays);
-  if (!args.input_shape.empty()) {
-    QEXP_ASSIGN_OR_RETURN(auto dims, parse_dims(args.input_shape, "--input-shape"));
-    options.input_shape = Shape(dims);
-  }
+  QEXP_ASSIGN_OR_RETURN(ModelLoadOptions options, model_load_options(args.graphdef));
   if (args.threads < 1) {
     return invalid_argument(str_cat("--threads: ", args.threads, " is not a positive count"));
   }
@@ -98,9 +92,7 @@ void add_infer_command(CLI::App& app, Action* action) {
       ->required();
   sub->add_option("--out-dir", args->out_dir, "Directory for output_K.bin and outputs.json")
       ->required();
-  sub->add_option("--input-arrays", args->input_arrays, "GraphDef input node names (a,b)");
-  sub->add_option("--output-arrays", args->output_arrays, "GraphDef output node names (a,b)");
-  sub->add_option("--input-shape", args->input_shape, "GraphDef input shape, e.g. 1,224,224,3");
+  add_graphdef_options(sub, &args->graphdef);
   sub->add_option("--threads", args->threads, "Interpreter threads (default 1)");
   sub->callback([args, action] { *action = [args] { return run_infer(*args); }; });
 }

@@ -16,7 +16,7 @@ namespace {
 
 struct InspectArgs {
   std::string model;
-  std::string input_arrays, output_arrays, input_shape;
+  GraphDefArgs graphdef;
   bool raw = false;  // show the imported graph before conversion passes
 };
 
@@ -27,13 +27,7 @@ std::string tensor_line(const ir::Graph& g, int id) {
 }
 
 Status run_inspect(const InspectArgs& args) {
-  ModelLoadOptions options;
-  options.input_arrays = split_list(args.input_arrays);
-  options.output_arrays = split_list(args.output_arrays);
-  if (!args.input_shape.empty()) {
-    QEXP_ASSIGN_OR_RETURN(auto dims, parse_dims(args.input_shape, "--input-shape"));
-    options.input_shape = Shape(dims);
-  }
+  QEXP_ASSIGN_OR_RETURN(ModelLoadOptions options, model_load_options(args.graphdef));
   if (args.raw) options.passes = {"eliminate-dead-code"};
   QEXP_ASSIGN_OR_RETURN(LoadedModel model, load_model(args.model, options));
   const ir::Graph& g = model.graph;
@@ -78,9 +72,7 @@ void add_inspect_command(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand(
       "inspect", "Print a model's operators, tensors, shapes, dtypes, quantization and sizes");
   sub->add_option("model", args->model, "Model file (.tflite or frozen GraphDef .pb)")->required();
-  sub->add_option("--input-arrays", args->input_arrays, "GraphDef input node names (a,b)");
-  sub->add_option("--output-arrays", args->output_arrays, "GraphDef output node names (a,b)");
-  sub->add_option("--input-shape", args->input_shape, "GraphDef input shape, e.g. 1,224,224,3");
+  add_graphdef_options(sub, &args->graphdef);
   sub->add_flag("--raw", args->raw, "GraphDef: show the imported graph before conversion passes");
   sub->callback([args, action] { *action = [args] { return run_inspect(*args); }; });
 }
