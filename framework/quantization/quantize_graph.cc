@@ -166,7 +166,13 @@ class Quantizer {
     if (is_int_[static_cast<size_t>(t)]) return t;
     int& v = int_version_[static_cast<size_t>(t)];
     if (v >= 0) return v;
-    QEXP_ASSIGN_OR_RETURN(ir::QuantParams q, activation_params(t));
+    ir::QuantParams q;
+    if (out_.tensors[static_cast<size_t>(t)].dtype == DType::kUInt8) {  // uint8 model input
+      q = out_.tensors[static_cast<size_t>(t)].quant;
+      q.zero_point[0] -= 128;
+    } else {
+      QEXP_ASSIGN_OR_RETURN(q, activation_params(t));
+    }
     v = add_tensor_like(t, str_cat("/", dtype_name(act_dtype())), act_dtype(), q);
     emit_convert(OpType::kQuantize, out_.tensors[static_cast<size_t>(v)].name, t, v);
     return v;
@@ -174,7 +180,9 @@ class Quantizer {
 
   /// The float version of activation tensor t (inserting a DEQUANTIZE if t is an integer).
   int need_float(int t) {
-    if (!is_int_[static_cast<size_t>(t)]) return t;
+    // A uint8 model input is neither float nor the int8 representation: dequantize it too.
+    const bool uint8_input = out_.tensors[static_cast<size_t>(t)].dtype == DType::kUInt8;
+    if (!is_int_[static_cast<size_t>(t)] && !uint8_input) return t;
     int& v = float_version_[static_cast<size_t>(t)];
     if (v >= 0) return v;
     v = add_tensor_like(t, "/dequantize", DType::kFloat32, ir::QuantParams{});
@@ -198,11 +206,7 @@ class Quantizer {
         ir::QuantParams uq = q;
         uq.zero_point[0] += 128;
         tensor.dtype = DType::kUInt8;
-        tensor.quant = uq;
-        int v = add_tensor_like(t, "/int8", DType::kInt8, q);
-        emit_convert(OpType::kQuantize, out_.tensors[static_cast<size_t>(v)].name, t, v);
-        int_version_[static_cast<size_t>(t)] = v;
-        // Consumers must see the int8 version: mark the uint8 input as a float-like source.
+        tensor.quant = uq;  // need_int() adds the uint8 → int8 QUANTIZE where it is consumed
       }
     }
     return ok_status();

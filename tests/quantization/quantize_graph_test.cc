@@ -141,6 +141,33 @@ TEST(QuantizeGraph, Int8IoMakesModelInputsAndOutputsInt8) {
   EXPECT_EQ(q->tensors[static_cast<size_t>(q->outputs[0])].dtype, DType::kInt8);
 }
 
+TEST(QuantizeGraph, Uint8InputFeedsAnExcludedFloatOpThroughDequantize) {
+  QuantizeOptions o;
+  o.io_type = IoType::kUInt8;
+  o.exclude = {"conv"};
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"DEQUANTIZE", "CONV_2D", "QUANTIZE",
+                                                    "SOFTMAX", "QUANTIZE"}));
+  const ir::Op& conv = q->ops[1];
+  EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[0])].dtype, DType::kFloat32);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->inputs[0])].dtype, DType::kUInt8);
+  EXPECT_EQ(q->tensors[static_cast<size_t>(q->outputs[0])].dtype, DType::kUInt8);
+}
+
+TEST(QuantizeGraph, Uint8IoConvertsToInt8AtTheEdges) {
+  QuantizeOptions o;
+  o.io_type = IoType::kUInt8;
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q),
+            (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "QUANTIZE"}));
+  const ir::Tensor& in = q->tensors[static_cast<size_t>(q->inputs[0])];
+  const ir::Tensor& in8 = q->tensors[static_cast<size_t>(q->ops[0].outputs[0])];
+  EXPECT_EQ(in.quant.zero_point[0], in8.quant.zero_point[0] + 128);
+  EXPECT_EQ(in.quant.scale, in8.quant.scale);
+}
+
 TEST(QuantizeGraph, ExcludedOpStaysFloatBetweenConversions) {
   QuantizeOptions o;
   o.exclude = {"soft.*"};
