@@ -1,12 +1,20 @@
 # Plugin mechanics (see plugins/README.md and ARCHITECTURE.md "Extension points").
 #
 #   qexp_add_plugin(NAME <name> KIND calibrator|analysis SOURCES <x.cc>... [TESTS <x_test.cc>...]
-#                   [DEPS <target>...])
-#     Builds the static library qexp_plugin_<name> (linking qexp::plugin_api) and records the
-#     plugin for the generated table. <name> is [a-z][a-z0-9_]* and must equal the first argument
-#     of the source's registration line, e.g. QEXP_REGISTER_CALIBRATOR(<name>, …), which defines
-#     the entry function qexp_plugin_entry_<name>(). TESTS become the googletest executable
-#     plugin_<name>_test (linked with qexp::plugin_registry), labelled "plugin".
+#                   [DEPS <target>...] [SHARED])
+#     In-tree (default): builds the static library qexp_plugin_<name> (linking qexp::plugin_api)
+#     and records the plugin for the generated table. <name> is [a-z][a-z0-9_]* and must equal
+#     the first argument of the source's registration line, e.g. QEXP_REGISTER_CALIBRATOR(<name>,
+#     …), which defines the entry function qexp_plugin_entry_<name>(). TESTS become the
+#     googletest executable plugin_<name>_test (linked with qexp::plugin_registry), labelled
+#     "plugin".
+#
+#     SHARED, and always out of tree (after find_package(qexp)): builds the loadable module
+#     libqexp_plugin_<name>.so instead, compiled with QEXP_PLUGIN_SHARED so the registration
+#     macro also exports the entry qexp_plugin_entry() that `--plugin`, `plugins:` and
+#     QEXP_PLUGIN_PATH load. The module links qexp::plugin_api statically, hides every other
+#     symbol, and is not put into the table. TESTS become plugin_<name>_test, linked with the
+#     plugin's object files (so the test calls qexp_plugin_entry_<name>() directly).
 #
 #   qexp_generate_plugin_table()
 #     Called once, after every qexp_add_plugin() (at the end of plugins/CMakeLists.txt). Writes
@@ -18,7 +26,7 @@
 set(QEXP_PLUGIN_KINDS calibrator analysis)
 
 function(qexp_add_plugin)
-  cmake_parse_arguments(A "" "NAME;KIND" "SOURCES;TESTS;DEPS" ${ARGN})
+  cmake_parse_arguments(A "SHARED" "NAME;KIND" "SOURCES;TESTS;DEPS" ${ARGN})
   if(A_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "qexp_add_plugin: unexpected arguments: ${A_UNPARSED_ARGUMENTS}")
   endif()
@@ -31,6 +39,11 @@ function(qexp_add_plugin)
   endif()
   if(NOT A_SOURCES)
     message(FATAL_ERROR "qexp_add_plugin(${A_NAME}): SOURCES is empty")
+  endif()
+  get_property(out_of_tree GLOBAL PROPERTY QEXP_PLUGINS_OUT_OF_TREE)
+  if(A_SHARED OR out_of_tree)
+    _qexp_add_shared_plugin(${A_NAME} ${A_KIND} "${A_SOURCES}" "${A_TESTS}" "${A_DEPS}")
+    return()
   endif()
   get_property(names GLOBAL PROPERTY QEXP_PLUGIN_NAMES)
   if(A_NAME IN_LIST names)
@@ -56,6 +69,46 @@ function(qexp_add_plugin)
       DEPS ${target} qexp::plugin_registry
       LABELS plugin ${A_KIND})
   endif()
+endfunction()
+
+# A loadable module plugin (see SHARED above) and its test.
+function(_qexp_add_shared_plugin name kind sources tests deps)
+  set(objects qexp_plugin_${name}_objects)
+  add_library(${objects} OBJECT ${sources})
+  target_link_libraries(${objects} PUBLIC qexp::plugin_api ${deps})
+  target_compile_definitions(${objects} PUBLIC QEXP_PLUGIN_SHARED)
+  target_compile_features(${objects} PUBLIC cxx_std_20)
+  target_include_directories(${objects} PRIVATE ${PROJECT_SOURCE_DIR})
+  set_target_properties(${objects} PROPERTIES
+    POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  if(COMMAND qexp_set_warnings)
+    qexp_set_warnings(${objects})
+  endif()
+
+  set(target qexp_plugin_${name})
+  add_library(${target} MODULE)
+  target_link_libraries(${target} PRIVATE ${objects})
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # A missing symbol is a link error here rather than a load error in qexp.
+    target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  endif()
+
+  if(NOT tests)
+    return()
+  endif()
+  if(COMMAND qexp_add_test)
+    if(QEXP_BUILD_TESTS)
+      qexp_add_test(NAME plugin_${name}_test SOURCES ${tests} DEPS ${objects}
+                    LABELS plugin ${kind})
+    endif()
+    return()
+  endif()
+  # Out of tree: a plain googletest executable, one CTest entry per TEST.
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+  add_executable(plugin_${name}_test ${tests})
+  target_link_libraries(plugin_${name}_test PRIVATE ${objects} GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(plugin_${name}_test PROPERTIES LABELS "plugin;${kind}")
 endfunction()
 
 function(qexp_generate_plugin_table)

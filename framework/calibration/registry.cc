@@ -42,6 +42,15 @@ std::string calibrator_label(std::string_view name) {
   return str_cat("calibrator ", qexp::quoted(name));
 }
 
+// A plugin from a file is the user's input: its faults are bad input (exit code 2), while the
+// same fault in a built-in plugin is a qexp bug and stays kInternal.
+Status as_plugin_fault(Status s, std::string_view origin) {
+  if (s.code() == StatusCode::kInternal && origin != "built-in") {
+    return Status(StatusCode::kInvalidArgument, s.message());
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string_view plugin_kind_name(PluginKind kind) {
@@ -57,24 +66,28 @@ ConfiguredCalibrator::~ConfiguredCalibrator() {
 }
 
 Status ConfiguredCalibrator::configure(const std::map<std::string, std::string>& values) {
-  QEXP_RETURN_IF_ERROR(guarded([&]() -> Status { return instance_->configure(values); }));
-  return guarded([&]() -> Status {
-    resolved_ = instance_->resolved_options();
-    return ok_status();
-  });
+  QEXP_RETURN_IF_ERROR(
+      as_plugin_fault(guarded([&]() -> Status { return instance_->configure(values); }), origin_));
+  return as_plugin_fault(guarded([&]() -> Status {
+                           resolved_ = instance_->resolved_options();
+                           return ok_status();
+                         }),
+                         origin_);
 }
 
 Result<Range> ConfiguredCalibrator::range(const TensorStatistics& stats) const {
   const std::string context =
       str_cat(calibrator_label(info_->name), " on tensor ", qexp::quoted(stats.name));
   Result<Range> r = guarded([&]() -> Result<Range> { return instance_->compute_range(stats); });
-  if (!r.ok()) return std::move(r).with_context(context);
+  if (!r.ok()) return as_plugin_fault(std::move(r).status().with_context(context), origin_);
   const Range v = *r;
   if (!std::isfinite(v.min) || !std::isfinite(v.max) || v.min > v.max || v.min > 0.0f ||
       v.max < 0.0f) {
-    return internal_error(str_cat(context, ": returned [", format_float(v.min), ", ",
-                                  format_float(v.max),
-                                  "]; a range must be finite with min <= 0 <= max"));
+    return as_plugin_fault(
+        internal_error(str_cat(context, ": returned [", format_float(v.min), ", ",
+                               format_float(v.max),
+                               "]; a range must be finite with min <= 0 <= max")),
+        origin_);
   }
   return v;
 }
@@ -90,7 +103,7 @@ Result<PluginRegistry> PluginRegistry::from_entries(std::span<const QexpPluginEn
   return registry;
 }
 
-Status PluginRegistry::add(const QexpPluginInfo* info, std::string origin) {
+Status PluginRegistry::add(const QexpPluginInfo* info, std::string origin, std::string sha256) {
   if (info == nullptr) return invalid_argument(str_cat(origin, ": the plugin entry returned null"));
   if (info->api_version != QEXP_PLUGIN_API_VERSION) {
     return failed_precondition(str_cat(plugin_label(info, origin), " was built for plugin API ",
@@ -123,7 +136,7 @@ Status PluginRegistry::add(const QexpPluginInfo* info, std::string origin) {
     return invalid_argument(str_cat("duplicate plugin name ", qexp::quoted(info->name), ": ",
                                     other->origin, " and ", origin));
   }
-  entries_.push_back({info, std::move(origin)});
+  entries_.push_back({info, std::move(origin), std::move(sha256)});
   return ok_status();
 }
 
@@ -144,6 +157,7 @@ std::vector<PluginDescription> PluginRegistry::list() const {
     d.version = e.info->version;
     d.description = e.info->description;
     d.origin = e.origin;
+    d.sha256 = e.sha256;
     if (d.kind == PluginKind::kCalibrator) {
       if (void* p = e.info->create()) {
         auto* c = static_cast<Calibrator*>(p);
@@ -189,8 +203,9 @@ Result<std::unique_ptr<ConfiguredCalibrator>> PluginRegistry::create_calibrator(
   }
   void* instance = e->info->create();
   if (instance == nullptr) {
-    return internal_error(str_cat(calibrator_label(name), " (", e->origin,
-                                  "): create() failed (the constructor threw)"));
+    return as_plugin_fault(internal_error(str_cat(calibrator_label(name), " (", e->origin,
+                                                  "): create() failed (the constructor threw)")),
+                           e->origin);
   }
   auto configured = std::make_unique<ConfiguredCalibrator>(e->info, e->origin,
                                                            static_cast<Calibrator*>(instance));

@@ -29,6 +29,7 @@ struct PluginDescription {
   std::string version;
   std::string description;
   std::string origin;  ///< "built-in", or the file a plugin was loaded from
+  std::string sha256;  ///< lower-case hex SHA-256 of the origin file; "" for built-ins
   std::vector<OptionSpec> options;
 };
 
@@ -73,7 +74,8 @@ class PluginRegistry {
   /// ("plugin 'x' (origin) was built for plugin API 2, this qexp has API 1"), a struct_size that
   /// covers every field, the same C++ ABI, a known kind, a valid name, version and factory,
   /// and a name not yet taken ("duplicate plugin name 'x': built-in and /path/x.so").
-  Status add(const QexpPluginInfo* info, std::string origin);
+  /// `sha256` is the hex digest of the origin file ("" for built-ins), listed by list().
+  Status add(const QexpPluginInfo* info, std::string origin, std::string sha256 = "");
 
   /// Every plugin (of `kind` only, if given), sorted by name. Instantiates each calibrator once
   /// to read its option specs; a plugin whose create() fails is listed without options.
@@ -85,6 +87,9 @@ class PluginRegistry {
   /// A new, configured instance of calibrator `name`. Errors: unknown name ("unknown calibrator
   /// 'kll' (did you mean 'kl'?); known calibrators: aciq, ema_minmax, …"), create() failure,
   /// and bad options ("calibrator 'percentile': percentile: 101 is outside [0, 100]").
+  /// A failure of a plugin loaded from a file (an exception, an invalid range, an internal
+  /// error it returns) is reported with code kInvalidArgument — the plugin is the user's input —
+  /// while the same failure of a built-in stays kInternal (a qexp bug).
   Result<std::unique_ptr<ConfiguredCalibrator>> create_calibrator(
       std::string_view name, const std::map<std::string, std::string>& options = {}) const;
 
@@ -92,6 +97,7 @@ class PluginRegistry {
   struct Entry {
     const QexpPluginInfo* info;
     std::string origin;
+    std::string sha256;
   };
   const Entry* find(std::string_view name) const;
 

@@ -24,6 +24,7 @@ void add_eval_command(CLI::App& app, Action* action);
 void add_dataset_command(CLI::App& app, Action* action);
 void add_run_command(CLI::App& app, Action* action);
 void add_validate_command(CLI::App& app, Action* action);
+void add_plugins_command(CLI::App& app, Action* action);
 
 /// The GraphDef selection options every model-reading command takes.
 struct GraphDefArgs {

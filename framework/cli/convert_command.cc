@@ -5,8 +5,9 @@
 #include <map>
 #include <memory>
 
+#include "framework/calibration/driver.h"
+#include "framework/calibration/plugin_loader.h"
 #include "framework/calibration/registry.h"
-
 #include "framework/cli/commands.h"
 #include "framework/cli/model_loader.h"
 #include "framework/core/strings.h"
@@ -26,7 +27,7 @@ struct ConvertArgs {
   // Quantization.
   std::string quantize, calibration = "minmax", calib_dataset, calib_split = "train";
   std::string io_type = "float";
-  std::vector<std::string> calibration_options, exclude;
+  std::vector<std::string> calibration_options, exclude, plugins;
   int64_t calib_samples = 500;
   uint64_t calib_seed = 0;
   int threads = 1;
@@ -65,9 +66,10 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
     }
     QEXP_ASSIGN_OR_RETURN(auto options,
                           parse_key_values(args.calibration_options, "--calibration-option"));
-    // Fail on a bad calibrator or option before spending time on statistics.
-    QEXP_RETURN_IF_ERROR(
-        calib::calibrator_registry().create_calibrator(args.calibration, options).status());
+    // Fail on a bad plugin, calibrator or option before spending time on statistics.
+    QEXP_ASSIGN_OR_RETURN(calib::PluginRegistry registry,
+                          calib::registry_with_plugins(args.plugins));
+    QEXP_ASSIGN_OR_RETURN(auto calibrator, registry.create_calibrator(args.calibration, options));
     exp::CalibrationSetup setup;
     setup.manifest = args.calib_dataset;
     setup.split = args.calib_split;
@@ -75,10 +77,10 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
     setup.seed = args.calib_seed;
     setup.threads = args.threads;
     setup.histograms = exp::needs_histograms(args.calibration);
-    QEXP_ASSIGN_OR_RETURN(
-        auto stats, exp::collect_calibration(std::make_shared<const ir::Graph>(float_graph), setup));
+    QEXP_ASSIGN_OR_RETURN(auto stats, exp::collect_calibration(
+                                          std::make_shared<const ir::Graph>(float_graph), setup));
     for (const auto& w : stats.warnings) std::fprintf(stderr, "qexp: warning: %s\n", w.c_str());
-    QEXP_ASSIGN_OR_RETURN(auto result, exp::calibrate(stats, args.calibration, options));
+    QEXP_ASSIGN_OR_RETURN(auto result, calib::evaluate_calibrator(*calibrator, stats));
     std::fprintf(stderr,
                  "qexp: calibrated %lld samples with '%s': statistics %.2f s + %.2f s, ranges %.3f "
                  "s, peak memory +%.1f MB\n",
@@ -122,18 +124,23 @@ void add_convert_command(CLI::App& app, Action* action) {
   sub->add_option("-o,--output", args->output, "Output .tflite file")->required();
   add_graphdef_options(sub, &args->graphdef);
   sub->add_option("--passes", args->passes, "Conversion passes (default: the standard pipeline)");
-  sub->add_option("--print-after", args->print_after, "Print the graph after these passes (or all)");
+  sub->add_option("--print-after", args->print_after,
+                  "Print the graph after these passes (or all)");
   sub->add_flag("--verify-each", args->verify_each,
                 "Re-verify the graph and check float outputs after every pass");
   sub->add_flag("-v,--verbose", args->verbose, "Print what each conversion pass did");
   sub->add_option("--quantize", args->quantize, "float16, dynamic_range, int8 or int16x8");
-  sub->add_flag("--per-tensor", args->per_tensor, "One weight scale per tensor (default per channel)");
+  sub->add_flag("--per-tensor", args->per_tensor,
+                "One weight scale per tensor (default per channel)");
   sub->add_flag("--fc-per-channel", args->fc_per_channel, "Per-channel FULLY_CONNECTED weights");
   sub->add_flag("--symmetric-activations", args->symmetric_activations,
                 "int8 activations with zero point 0");
   sub->add_option("--calibration", args->calibration, "Calibrator plugin (default minmax)");
   sub->add_option("--calibration-option", args->calibration_options,
                   "Calibrator option key=value (repeat)");
+  sub->add_option("--plugin", args->plugins,
+                  "Load a calibrator plugin shared library (.so) for --calibration (repeat)")
+      ->allow_extra_args(false);
   sub->add_option("--calib-dataset", args->calib_dataset, "Calibration dataset manifest");
   sub->add_option("--calib-split", args->calib_split, "Calibration split (default train)");
   sub->add_option("--calib-samples", args->calib_samples, "Calibration subset size (default 500)");

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   qexp::cli::add_dataset_command(app, &action);
   qexp::cli::add_run_command(app, &action);
   qexp::cli::add_validate_command(app, &action);
+  qexp::cli::add_plugins_command(app, &action);
   std::string bad = precheck_arguments(app, argc, argv);
   if (!bad.empty()) {
     std::fprintf(stderr, "qexp: error: %s (see 'qexp --help')\n", bad.c_str());
