@@ -89,8 +89,9 @@ function(_qexp_add_shared_plugin name kind sources tests deps)
   add_library(${target} MODULE)
   target_link_libraries(${target} PRIVATE ${objects})
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
-    # A missing symbol is a link error here rather than a load error in qexp.
-    target_link_options(${target} PRIVATE "LINKER:-z,defs")
+    # A missing symbol is a link error here rather than a load error in qexp; the statically
+    # linked SDK stays private, so the module exports only its entry.
+    target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:--exclude-libs,ALL")
   endif()
 
   if(NOT tests)
