@@ -3,7 +3,7 @@
 #
 #   scripts/install-deps.sh            build + run dependencies
 #   scripts/install-deps.sh --test     … plus what the test suite uses (Node.js + the real TFLite
-#                                       interpreter from npm, for conformance tests)
+#                                       interpreter from npm, for conformance tests; libxml2-dev)
 #   scripts/install-deps.sh --trainer  … plus libtorch (only to retrain the demo models)
 #   scripts/install-deps.sh --check    print what is missing, install nothing (exit 1 if any)
 set -euo pipefail
@@ -17,7 +17,7 @@ build_pkgs=(g++ cmake ninja-build pkg-config ccache zlib1g-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist)
-test_pkgs=()
+test_pkgs=(libxml2-dev)  # the report tests parse report.html with a real XML parser
 trainer_pkgs=(libtorch-dev)
 
 want_test=0 want_trainer=0 check_only=0
