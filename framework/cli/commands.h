@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "framework/cli/model_loader.h"
+#include "framework/calibration/registry.h"
 #include "framework/core/status.h"
+#include "framework/experiment/config.h"
 
 namespace CLI {
 class App;
@@ -25,6 +27,18 @@ void add_dataset_command(CLI::App& app, Action* action);
 void add_run_command(CLI::App& app, Action* action);
 void add_validate_command(CLI::App& app, Action* action);
 void add_plugins_command(CLI::App& app, Action* action);
+
+/// An experiment config checked against the plugins it can use.
+struct ExperimentSetup {
+  exp::ExperimentConfig config;
+  calib::PluginRegistry registry;
+};
+/// Parses the config (with --set overrides), checks its files, loads its `plugins` and
+/// `plugin_files` (after QEXP_PLUGIN_PATH) into a copy of the built-in registry, and resolves
+/// every variant's calibrator against it. Used by `qexp run` and `qexp validate`.
+Result<ExperimentSetup> load_experiment(const std::string& path,
+                                        const std::vector<std::string>& overrides,
+                                        const std::vector<std::string>& plugin_files);
 
 /// The GraphDef selection options every model-reading command takes.
 struct GraphDefArgs {

@@ -17,7 +17,7 @@ namespace qexp::cli {
 void add_validate_command(CLI::App& app, Action* action) {
   struct Args {
     std::string config;
-    std::vector<std::string> overrides;
+    std::vector<std::string> overrides, plugins;
   };
   auto args = std::make_shared<Args>();
   CLI::App* sub = app.add_subcommand(
@@ -27,10 +27,13 @@ void add_validate_command(CLI::App& app, Action* action) {
                   "Override a key before checking: KEY=VALUE, e.g. calibration.samples=128 or "
                   "variants[1].calibrator=kl (repeatable)")
       ->allow_extra_args(false);
+  sub->add_option("--plugin", args->plugins, "Load a calibrator plugin (repeatable)")
+      ->allow_extra_args(false);
   sub->callback([args, action] {
     *action = [args]() -> Status {
-      QEXP_ASSIGN_OR_RETURN(exp::ExperimentConfig config,
-                            exp::load_config(args->config, args->overrides));
+      QEXP_ASSIGN_OR_RETURN(ExperimentSetup setup,
+                            load_experiment(args->config, args->overrides, args->plugins));
+      const exp::ExperimentConfig& config = setup.config;
       const std::string text =
           str_cat("# ", args->config, ": valid; resolved config (sha256 ", exp::config_hash(config),
                   ", ", config.variants.size(), " variants)\n", exp::to_yaml(config));

@@ -1,5 +1,9 @@
 #pragma once
-/// qexp's version and the git revision it was built from (for every report).
+/// qexp's version, the git revision it was built from and its dependencies' versions (for
+/// every report).
+
+#include <map>
+#include <string>
 
 namespace qexp::cli {
 
@@ -7,5 +11,8 @@ namespace qexp::cli {
 const char* version_string();
 /// Git revision at configure time ("abc1234" or "abc1234-dirty"), "unknown" outside git.
 const char* git_revision();
+/// {"compiler", "GNU 12.2.0"}, {"opencv", "4.6.0"}, {"protobuf", …}, {"flatbuffers", …},
+/// {"yaml_cpp", …}: the versions found when qexp was configured.
+std::map<std::string, std::string> dependency_versions();
 
 }  // namespace qexp::cli

@@ -666,7 +666,7 @@ Status parse_root(const Reader& r, const YAML::Node& root, ExperimentConfig& c) 
   QEXP_ASSIGN_OR_RETURN(
       auto fs, r.fields(root, "",
                         {"experiment", "model", "dataset", "calibration", "variants", "grid",
-                         "exclude", "interpreter", "analysis", "report", "plugins"}));
+                         "exclude", "interpreter", "analysis", "metrics", "report", "plugins"}));
   Parser p{r, c, {}};
   auto find = [&](std::string_view key) -> const Field* {
     for (const Field& f : fs) {
@@ -732,6 +732,15 @@ Status parse_root(const Reader& r, const YAML::Node& root, ExperimentConfig& c) 
       }
     } else if (k == "analysis") {
       QEXP_ASSIGN_OR_RETURN(c.analysis, r.str_list(f));
+    } else if (k == "metrics") {
+      QEXP_ASSIGN_OR_RETURN(auto ms, r.fields(f.value, f.path, {"layer_samples", "latency_runs"}));
+      for (const Field& t : ms) {
+        if (t.key.Scalar() == "layer_samples") {
+          QEXP_ASSIGN_OR_RETURN(c.metrics.layer_samples, r.integer(t, 0, 100000));
+        } else {
+          QEXP_ASSIGN_OR_RETURN(c.metrics.latency_runs, r.integer(t, 0, 100000));
+        }
+      }
     } else if (k == "report") {
       QEXP_ASSIGN_OR_RETURN(auto rs, r.fields(f.value, f.path, {"formats", "out"}));
       for (const Field& t : rs) {
@@ -848,6 +857,9 @@ Value to_value(const ExperimentConfig& c) {
   root.add("exclude", str_list_value(c.exclude));
   root.add("interpreter", Value::map()).add("threads", Value::num(c.interpreter_threads));
   root.add("analysis", str_list_value(c.analysis));
+  Value& met = root.add("metrics", Value::map());
+  met.add("layer_samples", Value::num(c.metrics.layer_samples));
+  met.add("latency_runs", Value::num(c.metrics.latency_runs));
   Value& rep = root.add("report", Value::map());
   rep.add("formats", str_list_value(c.report.formats));
   rep.add("out", Value::str(c.report.out));

@@ -89,6 +89,14 @@ struct VariantConfig {
   uint64_t calibration_seed = 0;
 };
 
+/// What the runner measures beyond accuracy (docs/config.md, `metrics`).
+struct MetricsSection {
+  /// Evaluation images (the first ones) the per-layer errors are measured on; 0 = none.
+  int64_t layer_samples = 100;
+  /// Timed invocations per thread count for the latency figures; 0 = no latency measurement.
+  int64_t latency_runs = 20;
+};
+
 struct ReportSection {
   /// Subset of json, md, csv, html, in that order; default all four.
   std::vector<std::string> formats;
@@ -106,6 +114,7 @@ struct ExperimentConfig {
   std::vector<std::string> exclude;     ///< ops every variant leaves in float
   int interpreter_threads = 1;
   std::vector<std::string> analysis;
+  MetricsSection metrics;
   ReportSection report;
   std::vector<std::string> plugins;           ///< as written
   std::vector<std::string> resolved_plugins;  ///< relative to the config file's directory

@@ -187,6 +187,12 @@ Result<EvalResult> evaluate(std::shared_ptr<const ir::Graph> graph, const data::
   auto body = [&](Worker* w, bool main_thread) {
     int64_t shown = 0;
     while (!failed.load()) {
+      if (options.cancel != nullptr && options.cancel->load()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = Status(StatusCode::kCancelled, "evaluation interrupted");
+        failed.store(true);
+        break;
+      }
       int64_t pos = next.fetch_add(1);
       if (pos >= static_cast<int64_t>(indices.size())) break;
       Status s = w->run_one(pos, num_classes);

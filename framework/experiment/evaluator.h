@@ -6,6 +6,7 @@
 /// interpreter; results are stored by sample position, so they do not depend on the thread
 /// count or scheduling.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,8 @@ struct EvalOptions {
   /// Called from worker threads with each sample's position in `indices` and the model's first
   /// output (valid only during the call). Optional.
   std::function<void(int64_t position, const TensorView& output)> on_output;
+  /// When set and it becomes true, evaluation stops early with a kCancelled error. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct EvalResult {
