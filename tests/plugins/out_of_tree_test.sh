@@ -75,15 +75,26 @@ EOF
 report=$work/run/report.json
 [[ -f $report ]] || fail "no $report"
 
-# One line without whitespace, so the checks do not depend on the writer's indentation.
+# One line without whitespace, so the checks depend on neither indentation nor key order.
 flat=$(tr -d ' \n\t' < "$report")
 sha=$(sha256sum "$plugin" | cut -d' ' -f1)
-grep -q "\"name\":\"lp_norm\",\"kind\":\"calibrator\",\"version\":\"1.0.0\",\"origin\":\"$plugin\",\"sha256\":\"$sha\"" <<< "$flat" ||
-  fail "provenance.plugins lacks {lp_norm, calibrator, 1.0.0, $plugin, $sha}"
-grep -Eq '"settings":\{"calibrator":"lp_norm","calibrator_options":\{[^}]*"p":"?2\.5"?' <<< "$flat" ||
-  fail "variants[1].settings does not name lp_norm with its resolved options"
-ranges=$(grep -o '"calibrator":"lp_norm".*' <<< "$flat" |
-  grep -Eo '"ranges":\[\{"tensor":"[^"]+","min":[-0-9.e+]+,"max":[-0-9.e+]+\}' | head -1)
+entry=$(grep -o '{[^{}]*"name":"lp_norm"[^{}]*}' <<< "$flat" | head -1)
+[[ -n $entry ]] || fail "provenance.plugins has no lp_norm entry"
+for field in '"kind":"calibrator"' '"version":"1.0.0"' "\"origin\":\"$plugin\"" \
+             "\"sha256\":\"$sha\""; do
+  grep -qF "$field" <<< "$entry" || fail "provenance.plugins lp_norm entry lacks $field: $entry"
+done
+settings=$(grep -Eo '"settings":\{[^{}]*"calibrator":"lp_norm","calibrator_options":\{[^}]*\}' \
+  <<< "$flat" | head -1)
+[[ -n $settings ]] || fail "no variant's settings name calibrator lp_norm"
+grep -Eq '"p":"?2\.5"?' <<< "$settings" ||
+  fail "the lp_norm variant's settings lack its resolved option p = 2.5: $settings"
+# int8-lp_norm is the only calibrating variant, so the one ranges list of {tensor, min, max} is
+# the one lp_norm chose.
+ranges=$(grep -Eo '"ranges":\[\{[^]]*"tensor":"[^]]*\]' <<< "$flat" | head -1)
 [[ -n $ranges ]] || fail "the lp_norm variant has no chosen ranges"
+for key in min max; do
+  grep -Eq "\"$key\":-?[0-9]" <<< "$ranges" || fail "the lp_norm ranges lack numeric $key"
+done
 grep -q '"status":"complete"' <<< "$flat" || fail "report status is not complete"
-echo "ok: lp_norm 1.0.0 ($sha) in provenance; first range: $ranges"
+echo "ok: lp_norm 1.0.0 ($sha) in provenance; ranges: ${ranges:0:200}"

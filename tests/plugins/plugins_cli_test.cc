@@ -39,7 +39,7 @@ TEST(PluginsCommand, ListsEveryBuiltInWithVersionOriginAndOptions) {
   const std::string dir = make_test_dir("plugins_builtins");
   CommandResult r = qexp_plugins({}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* name : {"aciq", "ema_minmax", "kl", "minmax", "mse", "percentile"}) {
+  for (const char* name : {"aciq", "ema_minmax", "kl", "minmax", "mse", "percentile", "sigma"}) {
     EXPECT_NE(r.out.find(std::string(name) + "  calibrator 1.0.0  built-in\n"), std::string::npos)
         << name << "\n"
         << r.out;
@@ -50,6 +50,40 @@ TEST(PluginsCommand, ListsEveryBuiltInWithVersionOriginAndOptions) {
   EXPECT_NE(r.out.find("minmax  calibrator 1.0.0  built-in\n    Global min / max"),
             std::string::npos)
       << r.out;
+}
+
+bool have_fashion_mnist() {
+  return std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+}
+
+// Issue #6 acceptance 2: plugins/calibration/sigma was added through the documented in-tree
+// steps (a folder + one line in plugins/CMakeLists.txt); it is listed and usable from YAML.
+TEST(InTreePlugin, SigmaIsListedAndUsableFromAConfig) {
+  const std::string dir = make_test_dir("plugins_in_tree_sigma");
+  CommandResult list = qexp_plugins({}, dir);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("sigma  calibrator 1.0.0  built-in\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("    option k (float, default 3, [0, 1000]): "), std::string::npos)
+      << list.out;
+
+  const std::string config = dir + "/sigma.yaml";
+  std::ofstream(config) << "model:\n  path: " << QEXP_SOURCE_DIR
+                        << "/models/mobilenet_v1_0.5_fmnist.pb\n"
+                        << "dataset:\n  manifest: " << QEXP_SOURCE_DIR
+                        << "/datasets/fashion_mnist.yaml\n"
+                        << "variants:\n  - mode: int8\n    calibrator: sigma\n"
+                        << "    calibrator_options: {k: 2.5}\n";
+  CommandResult v = run({QEXP_CLI, "validate", config}, dir);
+  if (v.exit_code != 0 && !have_fashion_mnist()) GTEST_SKIP() << "Fashion-MNIST is not installed";
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("calibrator: sigma"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("k: 2.5"), std::string::npos) << v.out;
+
+  std::ofstream(config, std::ios::app) << "  - name: bad\n    mode: int8\n    calibrator: sigma\n"
+                                       << "    calibrator_options: {kk: 1}\n";
+  CommandResult bad = run({QEXP_CLI, "validate", config}, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown option 'kk' (did you mean 'k'?)"), std::string::npos) << bad.err;
 }
 
 TEST(PluginsCommand, JsonListsALoadedPluginWithSha256AndTypedOptions) {
@@ -141,10 +175,6 @@ CommandResult convert_with(const std::string& plugin, const std::string& calibra
        calibrator, "--calib-dataset", std::string(QEXP_SOURCE_DIR) + "/datasets/fashion_mnist.yaml",
        "--calib-samples", "2"},
       dir);
-}
-
-bool have_fashion_mnist() {
-  return std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 }
 
 // The last line of stderr (progress lines come before the error).
