@@ -8,6 +8,9 @@
 // σ is the population standard deviation, b the mean absolute deviation around the mean (the
 // Laplace scale estimate about the mean; it needs the driver's second pass). α/scale is found
 // by golden-section search on (0, 64]. Range = [μ - α, μ + α] ∩ [min, max], widened to hold 0.
+// Laplace is the default: the half-rectified, zero-heavy ReLU6 outputs have heavier tails than a
+// Gaussian with their σ, and the Gaussian clip (3.92 σ ≈ 3 on the demo model's ReLU6 tensors)
+// cost 4.4 points of top-1 where Laplace (9.89 b ≈ 5) cost none (experiments/calibrators).
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +21,7 @@ namespace qexp::calib {
 namespace {
 
 struct AciqOptions {
-  std::string distribution = "gaussian";
+  std::string distribution = "laplace";
   int num_bits = 8;
 };
 
@@ -74,5 +77,5 @@ class AciqCalibrator final : public CalibratorWithOptions<AciqOptions> {
 }  // namespace
 }  // namespace qexp::calib
 
-QEXP_REGISTER_CALIBRATOR(aciq, qexp::calib::AciqCalibrator, "1.0.0",
+QEXP_REGISTER_CALIBRATOR(aciq, qexp::calib::AciqCalibrator, "1.1.0",
                          "Analytical clip for a Gaussian (3.92 sigma at 8 bits) or Laplace prior")
