@@ -40,6 +40,15 @@ std::vector<double> numbers(const Json& array) {
   return out;
 }
 
+// A variant keeps one colour in every chart: the palette entry of its position in `variants`.
+std::string variant_color(const Json& report, const std::string& name) {
+  const Json& variants = list(report, "variants");
+  for (size_t i = 0; i < variants.size(); ++i) {
+    if (text(get(variants[i], "name")) == name) return svg::palette(i);
+  }
+  return "#444444";
+}
+
 std::string no_data_note(std::string_view what) {
   return str_cat("<p class=\"note\">No ", what, " in this report.</p>\n");
 }
@@ -67,16 +76,13 @@ std::string accuracy_size_chart(const Json& report) {
   svg::Chart chart("chart-accuracy-size", "Top-1 accuracy vs model size",
                    svg::nice_axis(0, max_bytes > 0 ? max_bytes / unit : 1), axis_of(top1));
   chart.set_axis_labels(mega ? "size (MB, 10^6 bytes)" : "size (kB, 10^3 bytes)", "top-1 %");
-  std::map<std::string, size_t> mode_color;  // in order of first appearance via `modes`
-  std::vector<std::string> modes;
   for (const Dot& d : dots) {
-    auto [it, inserted] = mode_color.emplace(d.mode, modes.size());
-    if (inserted) modes.push_back(d.mode);
+    std::string color = variant_color(report, d.name);
     std::string tip = str_cat(d.name, " (", d.mode, "): top-1 ", svg::num(d.top1, 2), " %, ",
                               svg::num(d.bytes, 0), " bytes");
-    chart.point({d.bytes / unit, d.top1}, svg::palette(it->second), tip, d.name);
+    chart.point({d.bytes / unit, d.top1}, color, tip, d.name);
+    chart.add_legend({color, str_cat(d.name, " (", d.mode, ")")});
   }
-  for (size_t i = 0; i < modes.size(); ++i) chart.add_legend({svg::palette(i), "mode " + modes[i]});
   return chart.render() + (dots.empty() ? no_data_note("variant with accuracy and size") : "");
 }
 
@@ -134,7 +140,8 @@ std::string layer_sqnr_chart(const Json& report) {
       tips.push_back(str_cat(name, " · ", layer, " (", text(get(l, "op")), "): ", db));
     }
     if (line.empty()) continue;
-    std::string color = svg::palette(series++);
+    std::string color = variant_color(report, name);
+    ++series;
     chart.polyline(line, color, name);
     for (size_t i = 0; i < line.size(); ++i) chart.point(line[i], color, tips[i]);
     chart.add_legend({color, name});
@@ -174,7 +181,7 @@ std::vector<std::string> histogram_charts(const Json& report) {
     }
     for (size_t j = 0; j < ranges.size(); ++j) {
       const Json& r = ranges[j];
-      std::string color = svg::palette(j);
+      std::string color = variant_color(report, text(get(r, "variant")));
       auto clipped = number(get(r, "clipped_fraction"));
       std::string label =
           str_cat(text(get(r, "variant"), "?"), " (", text(get(r, "calibrator"), "?"), "): [",
@@ -206,11 +213,11 @@ std::vector<std::string> weight_range_charts(const Json& report) {
       y.add(maxs[c]);
     }
     std::string tensor = text(get(wr, "tensor"), "?");
-    std::string title = str_cat(tensor, " (", text(get(wr, "op"), "?"), ", ", channels, " ch)");
-    svg::Chart chart(str_cat("chart-weights-", out.size()), title,
+    svg::Chart chart(str_cat("chart-weights-", out.size()), tensor,
                      svg::nice_axis(0, double(std::max<size_t>(channels, 1)), 4), axis_of(y, 4),
-                     340, 200);
-    chart.set_axis_labels("output channel", "weight value");
+                     360, 200);
+    chart.set_axis_labels(str_cat(text(get(wr, "op"), "?"), ": ", channels, " output channels"),
+                          "weight value");
     chart.hline(0, "#444444", true);
     if (!upper.empty()) {
       std::string tip = str_cat(tensor, ": per-channel weight range, overall [", svg::num(y.lo, 4),

@@ -115,3 +115,36 @@ TEST(Html, IsAPureFunctionOfTheJsonAndTimingStaysInItsSection) {
 
 }  // namespace
 }  // namespace qexp::report
+
+namespace qexp::report {
+namespace {
+
+// The value of `attribute` (e.g. "stroke") on the first element whose <title> starts with
+// `title_prefix`.
+std::string attribute_before_title(const std::string& svg, const std::string& attribute,
+                                   const std::string& title_prefix) {
+  size_t title = svg.find("<title>" + title_prefix);
+  if (title == std::string::npos) return "";
+  size_t at = svg.rfind(" " + attribute + "=\"", title);
+  if (at == std::string::npos) return "";
+  at += attribute.size() + 3;
+  return svg.substr(at, svg.find('"', at) - at);
+}
+
+TEST(Html, AVariantHasOneColourInEveryChart) {
+  std::string html = to_html(testing::load_fixture());
+  std::string accuracy = html.substr(html.find("<svg id=\"chart-accuracy-size\""));
+  std::string layers = html.substr(html.find("<svg id=\"chart-layer-sqnr\""));
+  std::string hist = html.substr(html.find("<svg id=\"chart-hist-0\""));
+  for (std::string variant : {"int8-kl-s1", "int8-kl-s2", "int8-minmax-pt"}) {
+    std::string color = attribute_before_title(layers, "stroke", variant + "</title>");
+    ASSERT_NE(color, "") << variant;
+    EXPECT_EQ(attribute_before_title(hist, "stroke", variant + " ("), color) << variant;
+    EXPECT_EQ(attribute_before_title(accuracy, "fill", variant + " ("), color) << variant;
+  }
+  EXPECT_NE(attribute_before_title(layers, "stroke", "int8-kl-s1</title>"),
+            attribute_before_title(layers, "stroke", "int8-kl-s2</title>"));
+}
+
+}  // namespace
+}  // namespace qexp::report
