@@ -276,10 +276,16 @@ json build_report(const RunContext& ctx, const std::vector<VariantOutcome>& outc
   r["activation_histograms"] = activation_histograms(ctx, variants, r["worst_layers"]);
   r["weight_ranges"] = weight_ranges(*ctx.float_graph);
   r["variants"] = std::move(variants);
+  json baseline_seconds = nullptr;
+  if (base != nullptr) {
+    const json& t = (*outcomes[static_cast<size_t>(ctx.baseline)].task)["timing"];
+    if (t.contains("eval_seconds")) baseline_seconds = t["eval_seconds"];
+  }
   r["timing"] = {{"total_seconds", total_seconds},
+                 {"baseline_seconds", baseline_seconds},
                  {"variants", std::move(timing_variants)},
                  {"threads", ctx.threads},
-                 {"reused_variants", ctx.reused}};
+                 {"resumed_tasks", ctx.reused}};
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include "framework/core/strings.h"
 #include "framework/experiment/ptq.h"
 #include "framework/experiment/runner_internal.h"
+#include "framework/report/report.h"
 
 namespace qexp::exp {
 namespace {
@@ -204,8 +205,7 @@ Result<RunOutcome> run_experiment(const ExperimentConfig& config,
   const double total =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   json report = build_report(ctx, outcomes, outcome.interrupted, total);
-  QEXP_RETURN_IF_ERROR(write_text_file_atomic(
-      (std::filesystem::path(out_dir) / "report.json").string(), report.dump(2) + "\n"));
+  QEXP_RETURN_IF_ERROR(report::write_reports(report, out_dir, config.report.formats));
   return outcome;
 }
 
