@@ -31,8 +31,8 @@ size_t utf8_length(std::string_view s, size_t i) {
   return valid && xml_char ? n : 0;
 }
 
-// At most `max_chars` code points of `s` (titles are bold 13 px: about 9 px per character): longer text keeps its end (the most specific part
-// of a tensor name) behind a leading ellipsis.
+// At most `max_chars` code points of `s` (titles are bold 13 px: about 9 px per character): longer
+// text keeps its end (the most specific part of a tensor name) behind a leading ellipsis.
 std::string fit_text(std::string_view s, size_t max_chars) {
   std::vector<size_t> starts;  // byte offset of each code point
   for (size_t i = 0; i < s.size(); ++i) {
