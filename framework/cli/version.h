@@ -9,7 +9,8 @@ namespace qexp::cli {
 
 /// "0.1.0"
 const char* version_string();
-/// Git revision at configure time ("abc1234" or "abc1234-dirty"), "unknown" outside git.
+/// Git revision of the build (`git describe --always --dirty`, refreshed on every build),
+/// "unknown" outside git.
 const char* git_revision();
 /// {"compiler", "GNU 12.2.0"}, {"opencv", "4.6.0"}, {"protobuf", …}, {"flatbuffers", …},
 /// {"yaml_cpp", …}: the versions found when qexp was configured.
