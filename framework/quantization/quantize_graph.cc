@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -47,12 +49,31 @@ bool shares_input_params(OpType t) {
          t == OpType::kSqueeze || t == OpType::kPad;
 }
 
+}  // namespace
+
+std::optional<ir::QuantParams> fixed_output_params(ir::OpType type, QuantMode mode) {
+  const bool int16 = mode == QuantMode::kInt16x8;
+  switch (type) {
+    case OpType::kSoftmax:
+    case OpType::kLogistic:
+      return int16 ? ir::QuantParams{{1.0f / 32768.0f}, {0}, 0, {}, {}}
+                   : ir::QuantParams{{1.0f / 256.0f}, {-128}, 0, {}, {}};
+    case OpType::kTanh:
+      return int16 ? ir::QuantParams{{1.0f / 32768.0f}, {0}, 0, {}, {}}
+                   : ir::QuantParams{{1.0f / 128.0f}, {0}, 0, {}, {}};
+    default:
+      return std::nullopt;
+  }
+}
+
+namespace {
+
 /// Which role a constant input plays in a quantized op.
 enum class ConstRole { kWeights, kBias, kOperand, kIndices };
 
 ConstRole const_role(OpType t, size_t input) {
-  bool weighted = t == OpType::kConv2D || t == OpType::kDepthwiseConv2D ||
-                  t == OpType::kFullyConnected;
+  bool weighted =
+      t == OpType::kConv2D || t == OpType::kDepthwiseConv2D || t == OpType::kFullyConnected;
   if (weighted && input == 1) return ConstRole::kWeights;
   if (weighted && input == 2) return ConstRole::kBias;
   if ((t == OpType::kReshape || t == OpType::kMean || t == OpType::kPad) && input == 1) {
@@ -125,9 +146,13 @@ class Quantizer {
     return false;
   }
 
-  bool quantize_op(const ir::Op& op) const { return !excluded(op) && supports(opts_.mode, op.type); }
+  bool quantize_op(const ir::Op& op) const {
+    return !excluded(op) && supports(opts_.mode, op.type);
+  }
 
-  DType act_dtype() const { return opts_.mode == QuantMode::kInt16x8 ? DType::kInt16 : DType::kInt8; }
+  DType act_dtype() const {
+    return opts_.mode == QuantMode::kInt16x8 ? DType::kInt16 : DType::kInt8;
+  }
 
   Result<ir::QuantParams> activation_params(int t) const {
     const std::string& name = src_.tensors[static_cast<size_t>(t)].name;
@@ -246,7 +271,8 @@ class Quantizer {
     int64_t qmin = -127, qmax = 127;
     std::string key = str_cat(t, "/", static_cast<int>(role));
     if (role == ConstRole::kWeights) {
-      bool per_channel = op.type == OpType::kFullyConnected ? opts_.fc_per_channel : opts_.per_channel;
+      bool per_channel =
+          op.type == OpType::kFullyConnected ? opts_.fc_per_channel : opts_.per_channel;
       q = symmetric_weight_params(c, weight_axis(op.type), 127, per_channel);
     } else if (role == ConstRole::kBias) {
       const ir::QuantParams& in_q = out_.tensors[static_cast<size_t>(ins[0])].quant;
@@ -278,15 +304,17 @@ class Quantizer {
         qmin = -32767;
         qmax = 32767;
       } else {
-        q = opts_.symmetric_activations ? symmetric_params(r, 127) : asymmetric_params(r, -128, 127);
+        q = opts_.symmetric_activations ? symmetric_params(r, 127)
+                                        : asymmetric_params(r, -128, 127);
         qmin = -128;
       }
     }
     auto cached = const_cache_.find(key);
     if (cached != const_cache_.end()) return cached->second;
     std::vector<uint8_t> bytes = quantize_values(c, q, dtype, qmin, qmax);
-    int id = out_.add_const(c.name + (role == ConstRole::kBias ? "/quantized" : str_cat("/", dtype_name(dtype))),
-                            dtype, c.shape, std::move(bytes));
+    int id = out_.add_const(
+        c.name + (role == ConstRole::kBias ? "/quantized" : str_cat("/", dtype_name(dtype))), dtype,
+        c.shape, std::move(bytes));
     out_.tensors[static_cast<size_t>(id)].quant = q;
     const_cache_[key] = id;
     return id;
@@ -308,28 +336,45 @@ class Quantizer {
       out.dtype = act_dtype();
       if (shares_input_params(op.type)) {
         out.quant = out_.tensors[static_cast<size_t>(q.inputs[0])].quant;
-      } else if (op.type == OpType::kSoftmax || op.type == OpType::kLogistic) {
-        out.quant = opts_.mode == QuantMode::kInt16x8
-                        ? ir::QuantParams{{1.0f / 32768.0f}, {0}, 0, {}, {}}
-                        : ir::QuantParams{{1.0f / 256.0f}, {-128}, 0, {}, {}};
-      } else if (op.type == OpType::kTanh) {
-        out.quant = ir::QuantParams{{1.0f / 128.0f}, {0}, 0, {}, {}};
+      } else if (auto fixed = fixed_output_params(op.type, opts_.mode)) {
+        out.quant = *fixed;
       } else {
         QEXP_ASSIGN_OR_RETURN(out.quant, activation_params(t));
       }
       is_int_[static_cast<size_t>(t)] = true;
     }
+    if (op.type == OpType::kConcatenation) requantize_to_output(op, q);
     if (summary_ != nullptr) summary_->quantized_ops.push_back(op.name);
     out_.ops.push_back(std::move(q));
     return ok_status();
   }
 
+  /// TFLite's int8 / int16 CONCATENATION kernels require every input to carry the output's
+  /// parameters (its converter marks the op "restrict same input / output scale" and requantizes
+  /// inputs that differ): the output keeps its calibrated range, which covers every input, and
+  /// each input with other parameters gets a QUANTIZE (integer → integer) to the output's.
+  void requantize_to_output(const ir::Op& op, ir::Op& q) {
+    const ir::QuantParams out_q = out_.tensors[static_cast<size_t>(q.outputs[0])].quant;
+    std::map<int, int> requantized;  // an input listed twice is requantized once
+    for (int& in : q.inputs) {
+      const ir::QuantParams& in_q = out_.tensors[static_cast<size_t>(in)].quant;
+      if (in_q.scale == out_q.scale && in_q.zero_point == out_q.zero_point) continue;
+      auto [it, added] = requantized.try_emplace(in, -1);
+      if (added) {
+        it->second = add_tensor_like(in, str_cat("/requantized/", op.name), act_dtype(), out_q);
+        emit_convert(OpType::kQuantize, out_.tensors[static_cast<size_t>(it->second)].name, in,
+                     it->second);
+      }
+      in = it->second;
+    }
+  }
+
   Status emit_float_op(const ir::Op& op) {
     if (is_integer_mode(opts_.mode) && !excluded(op)) {
-      return unimplemented(str_cat(
-          "op ", quoted(op.name), " (", ir::op_type_name(op.type), ") cannot be quantized in ",
-          quant_mode_name(opts_.mode), " mode; keep it in float with exclude: [",
-          ir::op_type_name(op.type), "] or exclude its name"));
+      return unimplemented(str_cat("op ", quoted(op.name), " (", ir::op_type_name(op.type),
+                                   ") cannot be quantized in ", quant_mode_name(opts_.mode),
+                                   " mode; keep it in float with exclude: [",
+                                   ir::op_type_name(op.type), "] or exclude its name"));
     }
     ir::Op f = op;
     for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -367,7 +412,8 @@ class Quantizer {
       std::string key = str_cat(t, "/dr");
       auto it = const_cache_.find(key);
       if (it != const_cache_.end()) return it->second;
-      bool per_channel = op.type == OpType::kFullyConnected ? opts_.fc_per_channel : opts_.per_channel;
+      bool per_channel =
+          op.type == OpType::kFullyConnected ? opts_.fc_per_channel : opts_.per_channel;
       ir::QuantParams q = symmetric_weight_params(c, weight_axis(op.type), 127, per_channel);
       int id = out_.add_const(c.name + "/int8", DType::kInt8, c.shape,
                               quantize_values(c, q, DType::kInt8, -127, 127));
@@ -394,17 +440,21 @@ class Quantizer {
 
 std::string_view quant_mode_name(QuantMode m) {
   switch (m) {
-    case QuantMode::kFloat16: return "float16";
-    case QuantMode::kDynamicRange: return "dynamic_range";
-    case QuantMode::kInt8: return "int8";
-    case QuantMode::kInt16x8: return "int16x8";
+    case QuantMode::kFloat16:
+      return "float16";
+    case QuantMode::kDynamicRange:
+      return "dynamic_range";
+    case QuantMode::kInt8:
+      return "int8";
+    case QuantMode::kInt16x8:
+      return "int16x8";
   }
   return "?";
 }
 
 Result<QuantMode> parse_quant_mode(std::string_view name) {
-  for (QuantMode m : {QuantMode::kFloat16, QuantMode::kDynamicRange, QuantMode::kInt8,
-                      QuantMode::kInt16x8}) {
+  for (QuantMode m :
+       {QuantMode::kFloat16, QuantMode::kDynamicRange, QuantMode::kInt8, QuantMode::kInt16x8}) {
     if (quant_mode_name(m) == name) return m;
   }
   return invalid_argument(str_cat("quantization mode ", quoted(name),
@@ -413,9 +463,12 @@ Result<QuantMode> parse_quant_mode(std::string_view name) {
 
 std::string_view io_type_name(IoType t) {
   switch (t) {
-    case IoType::kFloat32: return "float";
-    case IoType::kInt8: return "int8";
-    case IoType::kUInt8: return "uint8";
+    case IoType::kFloat32:
+      return "float";
+    case IoType::kInt8:
+      return "int8";
+    case IoType::kUInt8:
+      return "uint8";
   }
   return "?";
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct QuantizeSummary {
   std::vector<std::string> float_ops;      ///< op names left in float (excluded or unsupported)
   int inserted_quantize = 0, inserted_dequantize = 0;
 };
+
+/// TFLite's fixed output parameters of an integer op in `mode`, or nullopt when the output is
+/// calibrated. SOFTMAX and LOGISTIC: int8 (1/256, −128), int16 (1/32768, 0); TANH: int8
+/// (1/128, 0), int16 (1/32768, 0) — the values of TFLite's operator_property.cc
+/// (restricted_value_int8 / _int16), which its kernels check.
+std::optional<ir::QuantParams> fixed_output_params(ir::OpType type, QuantMode mode);
 
 /// Activation tensors (names) whose calibrated range the given options need.
 std::vector<std::string> tensors_needing_ranges(const ir::Graph& float_graph,

@@ -6,8 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "framework/core/logging.h"
+#include "framework/core/strings.h"
 #include "framework/interpreter/interpreter.h"
+#include "framework/ir/shape_inference.h"
+#include "framework/quantization/quantize_graph.h"
 #include "tests/conformance_ops/conformance_fixture.h"
+#include "tests/conformance_ops/op_cases.h"
 
 namespace qexp::conformance {
 namespace {
@@ -104,6 +113,78 @@ TEST_F(TfliteOps, ConcatenationInt8WithDifferentParamsIsRejectedByTfliteRequanti
       EXPECT_NEAR(static_cast<int8_t>((*out)[0][k]), want, 1.0f) << c.name << " [" << k << "]";
     }
   }
+}
+
+// Float CONCATENATION graphs whose inputs were calibrated to different ranges, quantized by
+// qexp's quantizer with int8 I/O: it must give every concat input the output's parameters
+// (inserting integer → integer QUANTIZE ops, as TFLite's converter does), so TFLite accepts the
+// model and matches qexp bit for bit.
+std::vector<OpCase> quantized_concatenation_cases(uint32_t seed, int count) {
+  CaseRng r(seed);
+  std::vector<OpCase> cases;
+  for (int i = 0; i < count; ++i) {
+    const int rank = r.uniform(1, 4), axis = r.uniform(0, rank - 1), inputs = r.uniform(2, 4);
+    std::vector<int64_t> dims;
+    for (int d = 0; d < rank; ++d) dims.push_back(r.uniform(1, 4));
+    ir::Graph g;
+    g.name = "concat";
+    std::vector<int> ins;
+    quant::RangeMap ranges;
+    float lo = 0.0f, hi = 0.0f;
+    for (int k = 0; k < inputs; ++k) {
+      std::vector<int64_t> d = dims;
+      d[static_cast<size_t>(axis)] = r.uniform(1, 4);
+      const std::string name = str_cat("x", k);
+      ins.push_back(g.add_tensor(name, DType::kFloat32, Shape(d)));
+      ranges[name] = {-r.log_uniform(0.1, 4.0), r.log_uniform(0.1, 4.0)};
+      lo = std::min(lo, ranges[name].min);
+      hi = std::max(hi, ranges[name].max);
+    }
+    if (i % 2 == 0) {  // x0 needs no requantization, x1 (inside the union) does
+      ranges["x0"] = {lo, hi};
+      ranges["x1"] = {lo / 2, hi / 2};
+    }
+    ranges["y"] = {lo, hi};
+    const int y = g.add_tensor("y", DType::kFloat32, Shape{});
+    ir::Op& op = g.add_op(ir::OpType::kConcatenation, "y", ins, {y},
+                          ir::ConcatenationOptions{axis});  // TFLite: no fused activation
+    g.tensors[static_cast<size_t>(y)].shape = (*ir::infer_output_shapes(g, op))[0];
+    g.inputs = ins;
+    g.outputs = {y};
+    quant::QuantizeOptions o;
+    o.io_type = quant::IoType::kInt8;
+    auto q = quant::quantize_graph(g, ranges, o);
+    QEXP_CHECK_MSG(q.ok(), q.status().message());
+    OpCase c;
+    c.name = str_cat("quantized concatenation rank ", rank, " axis ", axis, " of ", inputs);
+    c.graph = std::move(*q);
+    for (int t : c.graph.inputs) {
+      c.inputs.push_back(
+          r.int8_bytes(c.graph.tensors[static_cast<size_t>(t)].shape.num_elements(), -128, 127));
+    }
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+TEST_F(TfliteOps, QuantizerMakesConcatenationInputsShareTheOutputParamsSoTfliteMatches) {
+  const auto cases = quantized_concatenation_cases(703, 12);
+  for (const OpCase& c : cases) {
+    int requantized = 0;
+    for (const ir::Op& op : c.graph.ops) requantized += op.type == OpType::kQuantize;
+    // Even cases have one input calibrated to the output's range: it is used as is.
+    EXPECT_GE(requantized, 1) << c.name;
+    const ir::Op& concat = c.graph.ops.back();
+    ASSERT_EQ(concat.type, OpType::kConcatenation) << c.name;
+    const ir::QuantParams& out_q = c.graph.tensors[static_cast<size_t>(concat.outputs[0])].quant;
+    for (int t : concat.inputs) {
+      EXPECT_EQ(c.graph.tensors[static_cast<size_t>(t)].quant, out_q) << c.name;
+    }
+  }
+  const FamilyResult r = run_family(cases);
+  EXPECT_TRUE(r.rejected.empty()) << summary(r);
+  expect_builtin_exact(r);
+  expect_xnnpack_exact(r);
 }
 
 TEST_F(TfliteOps, PadInt8PadsWithTheZeroPointLikeTflite) {

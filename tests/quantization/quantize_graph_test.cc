@@ -40,7 +40,9 @@ ir::Graph conv_softmax(int64_t out_channels = 3) {
   return g;
 }
 
-RangeMap ranges() { return {{"input", {-1.0f, 3.0f}}, {"conv", {0.0f, 6.0f}}, {"softmax", {0, 1}}}; }
+RangeMap ranges() {
+  return {{"input", {-1.0f, 3.0f}}, {"conv", {0.0f, 6.0f}}, {"softmax", {0, 1}}};
+}
 
 std::vector<std::string> op_types(const ir::Graph& g) {
   std::vector<std::string> v;
@@ -89,7 +91,8 @@ TEST(QuantizeGraph, Int8InsertsQuantizeAndDequantizeAtFloatEdges) {
   QuantizeSummary summary;
   auto q = quantize_graph(conv_softmax(), ranges(), QuantizeOptions{}, &summary);
   ASSERT_TRUE(q.ok()) << q.status().message();
-  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "DEQUANTIZE"}));
+  EXPECT_EQ(op_types(*q),
+            (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "DEQUANTIZE"}));
   EXPECT_EQ(summary.quantized_ops, (std::vector<std::string>{"conv", "softmax"}));
   const ir::Tensor& out = q->tensors[static_cast<size_t>(q->outputs[0])];
   EXPECT_EQ(out.name, "softmax");
@@ -147,8 +150,8 @@ TEST(QuantizeGraph, Uint8InputFeedsAnExcludedFloatOpThroughDequantize) {
   o.exclude = {"conv"};
   auto q = quantize_graph(conv_softmax(), ranges(), o);
   ASSERT_TRUE(q.ok()) << q.status().message();
-  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"DEQUANTIZE", "CONV_2D", "QUANTIZE",
-                                                    "SOFTMAX", "QUANTIZE"}));
+  EXPECT_EQ(op_types(*q),
+            (std::vector<std::string>{"DEQUANTIZE", "CONV_2D", "QUANTIZE", "SOFTMAX", "QUANTIZE"}));
   const ir::Op& conv = q->ops[1];
   EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[0])].dtype, DType::kFloat32);
   EXPECT_EQ(q->tensors[static_cast<size_t>(q->inputs[0])].dtype, DType::kUInt8);
@@ -160,8 +163,7 @@ TEST(QuantizeGraph, Uint8IoConvertsToInt8AtTheEdges) {
   o.io_type = IoType::kUInt8;
   auto q = quantize_graph(conv_softmax(), ranges(), o);
   ASSERT_TRUE(q.ok()) << q.status().message();
-  EXPECT_EQ(op_types(*q),
-            (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "QUANTIZE"}));
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONV_2D", "SOFTMAX", "QUANTIZE"}));
   const ir::Tensor& in = q->tensors[static_cast<size_t>(q->inputs[0])];
   const ir::Tensor& in8 = q->tensors[static_cast<size_t>(q->ops[0].outputs[0])];
   EXPECT_EQ(in.quant.zero_point[0], in8.quant.zero_point[0] + 128);
@@ -173,7 +175,8 @@ TEST(QuantizeGraph, ExcludedOpStaysFloatBetweenConversions) {
   o.exclude = {"soft.*"};
   auto q = quantize_graph(conv_softmax(), ranges(), o);
   ASSERT_TRUE(q.ok()) << q.status().message();
-  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONV_2D", "DEQUANTIZE", "SOFTMAX"}));
+  EXPECT_EQ(op_types(*q),
+            (std::vector<std::string>{"QUANTIZE", "CONV_2D", "DEQUANTIZE", "SOFTMAX"}));
   o.exclude = {"CONV_2D"};
   auto by_type = quantize_graph(conv_softmax(), ranges(), o);
   ASSERT_TRUE(by_type.ok());
@@ -242,6 +245,77 @@ TEST(QuantizeGraph, Int16x8UsesSymmetricInt16ActivationsAndInt64Bias) {
   EXPECT_EQ(in.quant.zero_point[0], 0);
   EXPECT_FLOAT_EQ(in.quant.scale[0], 3.0f / 32767.0f);
   EXPECT_EQ(q->tensors[static_cast<size_t>(conv.inputs[2])].dtype, DType::kInt64);
+}
+
+// TFLite's operator_property.cc: restricted_value_int8 / restricted_value_int16.
+TEST(FixedOutputParams, MatchTflitesRestrictedValues) {
+  using ir::OpType;
+  const ir::QuantParams q256{{1.0f / 256.0f}, {-128}, 0, {}, {}};
+  const ir::QuantParams q128{{1.0f / 128.0f}, {0}, 0, {}, {}};
+  const ir::QuantParams q32768{{1.0f / 32768.0f}, {0}, 0, {}, {}};
+  EXPECT_EQ(fixed_output_params(OpType::kSoftmax, QuantMode::kInt8), q256);
+  EXPECT_EQ(fixed_output_params(OpType::kLogistic, QuantMode::kInt8), q256);
+  EXPECT_EQ(fixed_output_params(OpType::kTanh, QuantMode::kInt8), q128);
+  EXPECT_EQ(fixed_output_params(OpType::kSoftmax, QuantMode::kInt16x8), q32768);
+  EXPECT_EQ(fixed_output_params(OpType::kLogistic, QuantMode::kInt16x8), q32768);
+  EXPECT_EQ(fixed_output_params(OpType::kTanh, QuantMode::kInt16x8), q32768);
+  EXPECT_EQ(fixed_output_params(OpType::kConv2D, QuantMode::kInt8), std::nullopt);
+}
+
+TEST(QuantizeGraph, Int8TanhAndLogisticOutputsGetTheFixedParams) {
+  for (auto type : {ir::OpType::kTanh, ir::OpType::kLogistic}) {
+    ir::Graph g = conv_softmax();
+    g.ops[1].type = type;
+    g.ops[1].options = ir::NoOptions{};
+    auto q = quantize_graph(g, ranges(), QuantizeOptions{});
+    ASSERT_TRUE(q.ok()) << q.status().message();
+    EXPECT_EQ(tensor(*q, "softmax/int8").quant, *fixed_output_params(type, QuantMode::kInt8));
+  }
+}
+
+/// inputs a [1,2,2,1] and b [1,2,2,2] → CONCATENATION (axis 3) → y [1,2,2,3]
+ir::Graph concat_graph() {
+  ir::Graph g;
+  g.name = "c";
+  int a = g.add_tensor("a", DType::kFloat32, Shape{1, 2, 2, 1});
+  int b = g.add_tensor("b", DType::kFloat32, Shape{1, 2, 2, 2});
+  int y = g.add_tensor("y", DType::kFloat32, Shape{1, 2, 2, 3});
+  g.add_op(ir::OpType::kConcatenation, "y", {a, b}, {y}, ir::ConcatenationOptions{3});
+  g.inputs = {a, b};
+  g.outputs = {y};
+  return g;
+}
+
+TEST(QuantizeGraph, ConcatenationInputsAreRequantizedToTheOutputParams) {
+  QuantizeOptions o;
+  o.io_type = IoType::kInt8;
+  // b's range is the output's: only a needs a requantization.
+  RangeMap r = {{"a", {-1.0f, 1.0f}}, {"b", {-2.0f, 4.0f}}, {"y", {-2.0f, 4.0f}}};
+  QuantizeSummary summary;
+  auto q = quantize_graph(concat_graph(), r, o, &summary);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONCATENATION"}));
+  EXPECT_EQ(summary.inserted_quantize, 1);
+  const ir::QuantParams& out_q = tensor(*q, "y").quant;
+  EXPECT_EQ(out_q, asymmetric_params({-2.0f, 4.0f}, -128, 127));
+  const ir::Op& requant = q->ops[0];
+  EXPECT_EQ(q->tensors[static_cast<size_t>(requant.inputs[0])].name, "a");
+  EXPECT_EQ(q->tensors[static_cast<size_t>(requant.outputs[0])].name, "a/requantized/y");
+  for (int t : q->ops[1].inputs) EXPECT_EQ(q->tensors[static_cast<size_t>(t)].quant, out_q);
+  EXPECT_TRUE(ir::verify(*q).ok());
+}
+
+TEST(QuantizeGraph, ConcatenationOfOneTensorTwiceRequantizesItOnce) {
+  ir::Graph g = concat_graph();
+  g.ops[0].inputs = {0, 0, 1};
+  g.tensors[2].shape = Shape{1, 2, 2, 4};
+  QuantizeOptions o;
+  o.io_type = IoType::kInt8;
+  RangeMap r = {{"a", {-1.0f, 1.0f}}, {"b", {-2.0f, 4.0f}}, {"y", {-2.0f, 4.0f}}};
+  auto q = quantize_graph(g, r, o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(op_types(*q), (std::vector<std::string>{"QUANTIZE", "CONCATENATION"}));
+  EXPECT_EQ(q->ops[1].inputs[0], q->ops[1].inputs[1]);
 }
 
 TEST(ParseModes, NamesRoundTripAndErrorsListChoices) {
