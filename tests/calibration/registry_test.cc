@@ -64,7 +64,7 @@ TEST(CalibratorRegistry, ListsEveryBuiltInCalibratorSortedByName) {
                                       "sigma"}));
   for (const PluginDescription& d : calibrator_registry().list(PluginKind::kCalibrator)) {
     EXPECT_EQ(d.origin, "built-in");
-    EXPECT_EQ(d.version, "1.0.0");
+    EXPECT_FALSE(d.version.empty()) << d.name;  // each plugin's own test pins its version
     EXPECT_FALSE(d.description.empty()) << d.name;
   }
 }

@@ -419,7 +419,8 @@ TEST(ShippedConfigs, ParseAndCheck) {
   ASSERT_TRUE(sweep.ok());
   const size_t calibrators = calib::calibrator_registry().calibrator_names().size();
   EXPECT_EQ(sweep->variants.size(), 1 + 6 * 3 * 3u);
-  EXPECT_EQ(calibrators, 6u);
+  // The sweep's six plus sigma (issue #6), which configs/calibration_sweep.yaml does not list yet.
+  EXPECT_EQ(calibrators, 7u);
   EXPECT_EQ(sweep->variants[1].name, "int8-aciq-per_channel-n32-s1");
   EXPECT_EQ(sweep->variants.back().name, "int8-percentile-per_channel-n512-s3");
   auto m = parse_config(*read_text_file(root + "/configs/mobilenet_int8.yaml"), "configs/m.yaml");
