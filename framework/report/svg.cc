@@ -163,16 +163,16 @@ void Chart::point(Point p, std::string_view color, std::string_view tooltip,
   body_ += str_cat("<circle cx=\"", num(cx), "\" cy=\"", num(cy), "\" r=\"4\" fill=\"",
                    escape(color), "\">", title_element(tooltip), "</circle>\n");
   if (label.empty()) return;
-  // Labels of nearby points would overprint each other: move a label down until it is clear.
+  // Labels of nearby points would overprint each other: move a label down a little until it is
+  // clear, and leave it out (the tooltip and legend still name the point) if that does not help.
   double ly = cy - 6;
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (const Point& placed : labels_) {
-      if (std::abs(placed.x - (cx + 6)) < 90 && std::abs(placed.y - ly) < 11) {
-        ly = placed.y + 11;
-        moved = true;
-      }
-    }
+  for (int moves = 0;; ++moves) {
+    auto clash = std::find_if(labels_.begin(), labels_.end(), [&](const Point& placed) {
+      return std::abs(placed.x - (cx + 6)) < 90 && std::abs(placed.y - ly) < 11;
+    });
+    if (clash == labels_.end()) break;
+    if (moves == 2 || clash->y + 11 > height_ - kBottom) return;
+    ly = clash->y + 11;
   }
   labels_.push_back({cx + 6, ly});
   body_ += str_cat("<text x=\"", num(cx + 6), "\" y=\"", num(ly), "\" font-size=\"10\">",

@@ -72,5 +72,23 @@ TEST(SvgChart, ClampsDataToTheFrameAndRendersDeterministically) {
   EXPECT_EQ(c.render(), svg);
 }
 
+TEST(SvgChart, CrowdedPointLabelsMoveThenGiveWay) {
+  Chart c("chart-y", "T", nice_axis(0, 10), nice_axis(0, 10));
+  for (int i = 0; i < 6; ++i) c.point({5, 5}, "#000000", "", "same" + std::to_string(i));
+  c.point({0, 5}, "#000000", "", "apart");
+  std::string svg = c.render();
+  EXPECT_NE(svg.find(">same0</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">same1</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">same2</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">same3</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">apart</text>"), std::string::npos);
+  EXPECT_EQ(svg.find("<circle"), svg.find("<circle cx=\"344.0\""));  // first point, x = 5
+  size_t circles = 0;
+  for (size_t p = svg.find("<circle"); p != std::string::npos; p = svg.find("<circle", p + 1)) {
+    ++circles;
+  }
+  EXPECT_EQ(circles, 7u);  // every point is drawn, labelled or not
+}
+
 }  // namespace
 }  // namespace qexp::report::svg
