@@ -60,6 +60,8 @@ TEST(ConfigDefaults, AreFilledInOnce) {
   EXPECT_EQ(c.variants[1].calibration_samples, 500);
   EXPECT_EQ(c.variants[1].calibration_seed, 0u);
   EXPECT_EQ(c.interpreter_threads, 1);
+  EXPECT_EQ(c.metrics.layer_samples, 100);
+  EXPECT_EQ(c.metrics.latency_runs, 20);
   EXPECT_EQ(c.report.formats, (std::vector<std::string>{"json", "md", "csv", "html"}));
   EXPECT_EQ(c.report.out, "runs/x");
 }
@@ -86,7 +88,7 @@ TEST(ConfigErrors, UnknownKeySuggestsClosest) {
   EXPECT_EQ(error_of(std::string(kBase) + "modle: {}\n"),
             "configs/x.yaml:9:1: modle: unknown key (did you mean 'model'?); valid keys: "
             "experiment, model, dataset, calibration, variants, grid, exclude, interpreter, "
-            "analysis, report, plugins");
+            "analysis, metrics, report, plugins");
 }
 
 TEST(ConfigErrors, WrongTypes) {
@@ -107,6 +109,18 @@ TEST(ConfigErrors, WrongTypes) {
             "configs/x.yaml:1:8: model: expected a map, got a list");
   EXPECT_EQ(error_of(std::string(kBase) + "dataset2: 1\n").substr(0, 33),
             "configs/x.yaml:9:1: dataset2: unk");
+}
+
+TEST(ConfigMetrics, CountsAreCheckedIntegersAndUnknownKeysSuggest) {
+  auto r = parse(std::string(kBase) + "metrics: {layer_samples: 0, latency_runs: 5}\n");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->metrics.layer_samples, 0);
+  EXPECT_EQ(r->metrics.latency_runs, 5);
+  EXPECT_EQ(error_of(std::string(kBase) + "metrics:\n  layer_samples: -1\n"),
+            "configs/x.yaml:10:18: metrics.layer_samples: -1 is outside [0, 100000]");
+  EXPECT_EQ(error_of(std::string(kBase) + "metrics:\n  layer_sample: 3\n"),
+            "configs/x.yaml:10:3: metrics.layer_sample: unknown key (did you mean "
+            "'layer_samples'?); valid keys: layer_samples, latency_runs");
 }
 
 TEST(ConfigDataset, LimitIsAllOrAPositiveInteger) {
@@ -252,7 +266,7 @@ TEST(ConfigOverrides, ErrorsNameTheSetExpression) {
   EXPECT_EQ(error_of(kBase, {"modle.path=x"}),
             "--set modle.path=x: modle: unknown key (did you mean 'model'?); valid keys: "
             "experiment, model, dataset, calibration, variants, grid, exclude, interpreter, "
-            "analysis, report, plugins");
+            "analysis, metrics, report, plugins");
   EXPECT_EQ(error_of(kBase, {"variants[5].mode=int8"}),
             "--set variants[5].mode=int8: variants[5]: variants has 2 entries");
   EXPECT_EQ(error_of(kBase, {"calibration.samples"}),

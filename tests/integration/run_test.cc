@@ -103,7 +103,24 @@ TEST(RunTest, WritesEveryReportFileAndTheSameReportOnOneAndTwoThreads) {
     EXPECT_TRUE(l["sqnr_db"].is_number()) << l["name"];
     EXPECT_GT(l["sqnr_db"].get<double>(), 15.0) << l["name"];  // min/max int8 on this model
   }
+  // The first layer reads the quantized model input either way: isolated == accumulated.
+  const json& first = mm["layers"][0];
+  EXPECT_EQ(first["op"], "CONV_2D");
+  EXPECT_DOUBLE_EQ(first["sqnr_db"].get<double>(), first["isolated_sqnr_db"].get<double>());
+  for (const json& l : mm["layers"]) {
+    const bool weights = l["op"] == "CONV_2D" || l["op"] == "DEPTHWISE_CONV_2D";
+    EXPECT_EQ(l["weight_only_sqnr_db"].is_number(), weights) << l["name"];
+    EXPECT_GT(l["rmse_over_scale"].get<double>(), 0.1) << l["name"];  // ≥ rounding noise
+  }
   EXPECT_FALSE(mm["ranges"].empty());
+  const std::string html = read_text(d + "/report.html");
+  for (const char* id : {"chart-accuracy-size", "chart-layer-sqnr", "chart-hist-0",
+                         "chart-weights-0"}) {
+    EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http:"), std::string::npos);
+  EXPECT_EQ(html.find("https:"), std::string::npos);
   EXPECT_EQ(r["provenance"]["model"]["sha256"].get<std::string>().size(), 64u);
   EXPECT_EQ(r["provenance"]["plugins"].size(), 2u);  // kl and minmax
   EXPECT_EQ(r["worst_layers"].size(), 10u);
