@@ -152,6 +152,52 @@ std::string layer_sqnr_chart(const Json& report) {
   return chart.render() + (series == 0 ? no_data_note("per-layer measurement") : "");
 }
 
+std::string groups_chart(const Json& report) {
+  struct Interval {
+    std::string name;
+    double mean, ci95;
+    std::string n;
+  };
+  std::vector<Interval> groups;
+  Extent x;
+  for (const Json& g : list(report, "groups")) {
+    auto mean = number(get(g, "top1_mean"));
+    if (!mean || !std::isfinite(*mean)) continue;
+    double ci = std::abs(number(get(g, "top1_ci95")).value_or(0));
+    if (!std::isfinite(ci)) ci = 0;
+    groups.push_back({text(get(g, "name"), "?"), *mean, ci, scalar_text(get(g, "n"))});
+    x.add(*mean - ci);
+    x.add(*mean + ci);
+  }
+  if (groups.empty()) return "";
+  std::optional<double> baseline;
+  std::string baseline_name = text(get(report, "baseline"));
+  for (const Json& v : list(report, "variants")) {
+    if (!baseline_name.empty() && text(get(v, "name")) == baseline_name) {
+      baseline = number(get_path(v, {"accuracy", "top1", "percent"}));
+    }
+  }
+  if (baseline) x.add(*baseline);
+  // One row per group, top to bottom in report order; the y axis carries no numbers.
+  svg::Axis y{-0.5, double(groups.size()) - 0.5, {}, 0};
+  svg::Chart chart("chart-groups", "Top-1 per seed group: mean and 95 % confidence interval",
+                   axis_of(x), y, 720, 100 + 28 * int(groups.size()));
+  chart.set_axis_labels("top-1 %", "");
+  if (baseline) {
+    chart.vline(*baseline, "#444444", true, str_cat("baseline ", svg::num(*baseline, 2), " %"));
+    chart.add_legend({"#444444", str_cat("baseline (", baseline_name, ")"), true});
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Interval& g = groups[i];
+    double row = double(groups.size() - 1 - i);
+    std::string tip = str_cat(g.name, ": ", svg::num(g.mean, 2), " ± ", svg::num(g.ci95, 2),
+                              " % (n = ", g.n, ")");
+    chart.segment({g.mean - g.ci95, row}, {g.mean + g.ci95, row}, svg::palette(i), tip);
+    chart.point({g.mean, row}, svg::palette(i), tip, g.name);
+  }
+  return chart.render();
+}
+
 std::vector<std::string> histogram_charts(const Json& report) {
   std::vector<std::string> out;
   for (const Json& h : list(report, "activation_histograms")) {

@@ -13,6 +13,9 @@ namespace qexp::report::detail {
 std::string accuracy_size_chart(const Json& report);
 /// `chart-layer-sqnr`: per-layer SQNR, one line per variant over the layers in graph order.
 std::string layer_sqnr_chart(const Json& report);
+/// `chart-groups`: top-1 mean with its 95 % confidence interval per seed group, and the
+/// baseline; "" if the report has no groups.
+std::string groups_chart(const Json& report);
 /// `chart-hist-<i>`: one per activation_histograms[i], log-scaled counts, ranges marked.
 std::vector<std::string> histogram_charts(const Json& report);
 /// `chart-weights-<i>`: one per weight_ranges[i], the per-channel [min, max] band.

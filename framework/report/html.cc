@@ -109,7 +109,12 @@ std::string to_html(const nlohmann::json& report) {
                        "The report lists no variants.");
   out += str_cat("<p class=\"best\">", escape(detail::best_variant_text(report)), "</p>\n");
   Table groups = detail::groups_table(report);
-  if (!groups.rows.empty()) append_table_section(out, "groups", "Seed groups", groups, "");
+  if (!groups.rows.empty()) {
+    open_section(out, "groups", "Seed groups");
+    append_table(out, groups);
+    out += detail::groups_chart(report);
+    out += "</section>\n";
+  }
   append_charts(out, report);
   append_table_section(out, "worst-layers", "Worst layers", detail::worst_layers_table(report),
                        "No per-layer measurements (no quantized variant reported layers).");

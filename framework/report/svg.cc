@@ -208,6 +208,12 @@ void Chart::band(const std::vector<Point>& upper, const std::vector<Point>& lowe
                    title_element(tooltip), "</polygon>\n");
 }
 
+void Chart::segment(Point a, Point b, std::string_view color, std::string_view tooltip) {
+  body_ += str_cat("<line x1=\"", num(sx(a.x)), "\" y1=\"", num(sy(a.y)), "\" x2=\"", num(sx(b.x)),
+                   "\" y2=\"", num(sy(b.y)), "\" stroke=\"", escape(color),
+                   "\" stroke-width=\"2\">", title_element(tooltip), "</line>\n");
+}
+
 void Chart::vline(double x, std::string_view color, bool dashed, std::string_view tooltip) {
   std::string px = num(sx(x));
   body_ +=

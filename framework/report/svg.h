@@ -60,6 +60,8 @@ class Chart {
   /// Translucent area between `upper` and `lower` (same x positions), outlined in `color`.
   void band(const std::vector<Point>& upper, const std::vector<Point>& lower,
             std::string_view color, std::string_view tooltip);
+  /// Straight line between two data points (error bars, whiskers).
+  void segment(Point a, Point b, std::string_view color, std::string_view tooltip);
   /// Vertical line across the plot at data x.
   void vline(double x, std::string_view color, bool dashed, std::string_view tooltip);
   /// Horizontal line across the plot at data y.

@@ -14,9 +14,9 @@ TEST(Html, IsWellFormedXmlWithEveryChart) {
   if (!xml.available) GTEST_SKIP() << "built without libxml2 (scripts/install-deps.sh --test)";
   ASSERT_EQ(xml.error, "");
   EXPECT_EQ(xml.svg_ids,
-            (std::vector<std::string>{"chart-accuracy-size", "chart-layer-sqnr", "chart-hist-0",
-                                      "chart-hist-1", "chart-weights-0", "chart-weights-1",
-                                      "chart-weights-2"}));
+            (std::vector<std::string>{"chart-groups", "chart-accuracy-size", "chart-layer-sqnr",
+                                      "chart-hist-0", "chart-hist-1", "chart-weights-0",
+                                      "chart-weights-1", "chart-weights-2"}));
 }
 
 TEST(Html, ReferencesNothingOutsideItself) {
@@ -48,6 +48,21 @@ TEST(Html, ContainsTheMarkdownTables) {
             std::string::npos);
   EXPECT_NE(html.find("Best quantized variant: int8-kl-s1"), std::string::npos);
   EXPECT_NE(html.find("<section id=\"timing\">"), std::string::npos);
+}
+
+TEST(Html, GroupsChartShowsMeanIntervalAndBaseline) {
+  std::string html = to_html(testing::load_fixture());
+  size_t start = html.find("<svg id=\"chart-groups\"");
+  ASSERT_NE(start, std::string::npos);
+  std::string svg = html.substr(start, html.find("</svg>", start) - start);
+  // The interval is a line from mean − ci95 to mean + ci95, the mean a labelled point.
+  EXPECT_NE(svg.find("<title>int8-kl: 91.67 ± 0.44 % (n = 2)</title></line>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>int8-kl: 91.67 ± 0.44 % (n = 2)</title></circle>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>baseline 91.93 %</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">baseline (float)</text>"), std::string::npos);
+  nlohmann::json r = testing::load_fixture();
+  r["groups"] = nlohmann::json::array();
+  EXPECT_EQ(to_html(r).find("chart-groups"), std::string::npos);
 }
 
 TEST(Html, LayerPointsNameTheirLayerOnHover) {
