@@ -47,6 +47,20 @@ grep -q "^lp_norm  calibrator 1.0.0  $plugin  sha256 [0-9a-f]\{64\}\$" "$work/pl
 "$qexp" run --help 2>&1 | grep -q -- "--plugin" ||
   skip "this qexp run has no --plugin option yet (the experiment runner, issue #5)"
 
+echo "== qexp validate with plugins: in the config (relative to the config's directory)"
+cat > "$work/with_plugins_key.yaml" <<EOF
+model:
+  path: $src/models/mobilenet_v1_0.5_fmnist.pb
+dataset:
+  manifest: $src/datasets/fashion_mnist.yaml
+plugins: [example/libqexp_plugin_lp_norm.so]
+variants:
+  - {name: int8-lp_norm, mode: int8, calibrator: lp_norm}
+EOF
+(cd / && "$qexp" validate "$work/with_plugins_key.yaml") > "$work/validate.txt" ||
+  fail "qexp validate with plugins: [example/libqexp_plugin_lp_norm.so] failed"
+grep -q "calibrator: lp_norm" "$work/validate.txt" || fail "validate did not resolve lp_norm"
+
 echo "== qexp run with --plugin"
 cat > "$work/small.yaml" <<EOF
 experiment:

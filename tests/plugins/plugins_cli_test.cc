@@ -208,6 +208,28 @@ TEST(PluginsCommandErrors, PluginThatReturnsAnErrorDuringCalibrationNamesPluginA
   EXPECT_TRUE(last_line(r.err).ends_with("': statistics rejected by test_error")) << r.err;
 }
 
+TEST(PluginsCommandErrors, RunRecordsTheFailingPluginVariantAndExits2) {
+  if (!have_fashion_mnist()) GTEST_SKIP() << "Fashion-MNIST is not installed";
+  const std::string dir = make_test_dir("plugins_err_run");
+  std::ofstream(dir + "/c.yaml") << "model:\n  path: " << QEXP_SOURCE_DIR
+                                 << "/models/mobilenet_v1_0.5_fmnist.pb\n"
+                                 << "dataset:\n  manifest: " << QEXP_SOURCE_DIR
+                                 << "/datasets/fashion_mnist.yaml\n  limit: 4\n"
+                                 << "calibration:\n  samples: 2\n"
+                                 << "variants:\n  - {name: t, mode: int8, calibrator: test_error}\n"
+                                 << "report:\n  formats: [json]\n";
+  CommandResult r = run({QEXP_CLI, "run", dir + "/c.yaml", "--plugin", QEXP_TEST_PLUGIN_ERROR,
+                         "--out", dir + "/out", "-q"},
+                        dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(testing::read_text(dir + "/out/report.json"));
+  const nlohmann::json& v = report.at("variants").at(0);
+  EXPECT_EQ(v.at("status"), "failed");
+  const std::string error = v.at("error");
+  EXPECT_TRUE(error.starts_with("calibrator 'test_error' on tensor '")) << error;
+  EXPECT_TRUE(error.ends_with("': statistics rejected by test_error")) << error;
+}
+
 TEST(ConvertWithPlugin, LoadedCalibratorQuantizesTheModel) {
   if (!have_fashion_mnist()) GTEST_SKIP() << "Fashion-MNIST is not installed";
   const std::string dir = make_test_dir("plugins_convert_ok");
