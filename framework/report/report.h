@@ -25,9 +25,9 @@ std::string to_markdown(const nlohmann::json& report);
 std::string to_csv(const nlohmann::json& report);
 
 /// report.html: one self-contained XHTML-compatible page (inline CSS, inline SVG, no scripts, no
-/// external references) with the report.md tables and the charts `chart-accuracy-size`,
-/// `chart-layer-sqnr`, `chart-hist-<i>` (one per activation_histograms[i]) and
-/// `chart-weights-<i>` (one per weight_ranges[i]).
+/// external references) with the report.md tables and the charts `chart-groups` (only if there
+/// are groups), `chart-accuracy-size`, `chart-layer-sqnr`, `chart-hist-<i>` (one per
+/// activation_histograms[i]) and `chart-weights-<i>` (one per weight_ranges[i]).
 std::string to_html(const nlohmann::json& report);
 
 /// The report formats write_reports knows, in the order it writes them.
