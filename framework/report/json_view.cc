@@ -1,6 +1,8 @@
 #include "framework/report/json_view.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "framework/core/strings.h"
@@ -14,6 +16,32 @@ const Json& null_value() {
 }
 
 }  // namespace
+
+size_t utf8_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t c = byte(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  bool valid = cp >= kMin[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+  return valid ? n : 0;
+}
+
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_length(s, i);
+    out += n == 0 ? std::string_view("\xEF\xBF\xBD") : s.substr(i, n);
+    i += std::max<size_t>(n, 1);
+  }
+  return out;
+}
 
 const Json& get(const Json& obj, std::string_view key) {
   if (!obj.is_object()) return null_value();
@@ -34,7 +62,7 @@ const Json& list(const Json& obj, std::string_view key) {
 }
 
 std::string text(const Json& value, std::string_view fallback) {
-  if (value.is_string()) return value.get_ref<const std::string&>();
+  if (value.is_string()) return valid_utf8(value.get_ref<const std::string&>());
   return std::string(fallback);
 }
 
@@ -46,7 +74,7 @@ std::optional<double> number(const Json& value) {
 std::string scalar_text(const Json& value) {
   switch (value.type()) {
     case Json::value_t::string:
-      return value.get_ref<const std::string&>();
+      return text(value);
     case Json::value_t::number_integer:
       return std::to_string(value.get<int64_t>());
     case Json::value_t::number_unsigned:

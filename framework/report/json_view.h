@@ -19,13 +19,19 @@ const Json& get_path(const Json& obj, std::initializer_list<std::string_view> pa
 /// The array member `key`, or an empty array if it is missing or not an array.
 const Json& list(const Json& obj, std::string_view key);
 
-/// The string value, or `fallback` if it is not a string.
+/// Length of the valid UTF-8 sequence that starts at s[i] (i < s.size()), or 0 if the bytes there
+/// are not valid UTF-8 (truncated, overlong, a surrogate, beyond U+10FFFF).
+size_t utf8_length(std::string_view s, size_t i);
+/// `s` with every invalid UTF-8 byte replaced by U+FFFD (as report.json's dump does).
+std::string valid_utf8(std::string_view s);
+
+/// The string value (invalid UTF-8 replaced), or `fallback` if it is not a string.
 std::string text(const Json& value, std::string_view fallback = "");
 /// The numeric value (integer or float); nullopt for null, missing or non-numbers.
 std::optional<double> number(const Json& value);
 
-/// A scalar in its shortest round-trip text: strings as they are, integers exactly, floats via
-/// format_double, booleans as true/false; "" for null, objects and arrays.
+/// A scalar in its shortest round-trip text: strings as text() gives them, integers exactly, floats
+/// via format_double, booleans as true/false; "" for null, objects and arrays.
 std::string scalar_text(const Json& value);
 
 /// `v` with exactly `decimals` digits after the point ("12.50"); "-0.00" becomes "0.00".

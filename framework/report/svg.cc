@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "framework/core/strings.h"
+#include "framework/report/json_view.h"
 
 namespace qexp::report::svg {
 namespace {
@@ -13,22 +14,16 @@ namespace {
 constexpr int kLeft = 64, kRight = 16, kTop = 28, kBottom = 44, kLegendRow = 16;
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is invalid there.
-size_t utf8_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t c = byte(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  bool valid = cp >= kMin[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE &&
-               cp != 0xFFFF;
-  bool xml_char = cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r';
-  return valid && xml_char ? n : 0;
+// Length of the UTF-8 character at s[i] if it is valid and XML allows it, else 0.
+size_t xml_char_length(std::string_view s, size_t i) {
+  size_t n = detail::utf8_length(s, i);
+  if (n == 0) return 0;
+  uint32_t c = static_cast<uint8_t>(s[i]);
+  if (n == 1) return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+  // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters either.
+  bool non_char = n == 3 && c == 0xEF && static_cast<uint8_t>(s[i + 1]) == 0xBF &&
+                  static_cast<uint8_t>(s[i + 2]) >= 0xBE;
+  return non_char ? 0 : n;
 }
 
 // At most `max_chars` code points of `s` (titles are bold 13 px: about 9 px per character): longer
@@ -61,7 +56,7 @@ std::string escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    size_t n = utf8_length(s, i);
+    size_t n = xml_char_length(s, i);
     if (n == 0) {
       out += kReplacement;
       ++i;

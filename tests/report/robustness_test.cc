@@ -91,7 +91,10 @@ TEST(Robustness, WrongTypesEverywhereDoNotCrash) {
 }
 
 TEST(Robustness, InvalidUtf8InStringsIsReplaced) {
-  nlohmann::json r = {{"experiment", {{"name", "bad\xff\x01name"}}}};
+  nlohmann::json r = {{"experiment", {{"name", "bad\xff\x01name"}}},
+                      {"variants", {{{"name", "v\xC0\xAF"}, {"layers", {{{"index", 0}}}}}}}};
+  EXPECT_EQ(to_markdown(r).rfind("# qexp report: bad\xEF\xBF\xBD\x01name\n", 0), 0u);
+  EXPECT_EQ(testing::lines_of(to_csv(r))[1], "v\xEF\xBF\xBD\xEF\xBF\xBD,0,,,,,,,,,,");
   std::string html = to_html(r);
   EXPECT_NE(html.find("bad\xEF\xBF\xBD\xEF\xBF\xBDname"), std::string::npos);
   testing::XmlCheck xml = testing::check_xml(html);

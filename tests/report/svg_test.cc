@@ -46,6 +46,8 @@ TEST(SvgText, EscapesMarkupAndReplacesWhatXmlForbids) {
   EXPECT_EQ(escape("\xE2\x88"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // truncated ∞
   EXPECT_EQ(escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(escape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(escape("\xEF\xBF\xBE"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFE
+  EXPECT_EQ(escape("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // U+FFFD itself is fine
 }
 
 TEST(SvgNumber, FixedPrecisionWithoutNegativeZero) {
