@@ -243,7 +243,7 @@ TEST(CalibrationDriver, EveryCalibratorEvaluatesFromOneCollection) {
     auto result = evaluate_calibrator(**c, s);
     ASSERT_TRUE(result.ok()) << result.status().message();
     EXPECT_EQ(result->name, name);
-    EXPECT_EQ(result->version, "1.0.0");
+    EXPECT_EQ(result->version, (*c)->version());
     EXPECT_EQ(result->origin, "built-in");
     EXPECT_GE(result->seconds, 0.0);
     const auto& ranges = result->ranges;
