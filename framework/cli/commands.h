@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "framework/cli/model_loader.h"
 #include "framework/calibration/registry.h"
+#include "framework/cli/model_loader.h"
 #include "framework/core/status.h"
 #include "framework/experiment/config.h"
+#include "framework/interpreter/kernels/rounding.h"
 
 namespace CLI {
 class App;
@@ -48,6 +49,10 @@ struct GraphDefArgs {
 void add_graphdef_options(CLI::App* sub, GraphDefArgs* args, bool with_shape = true);
 /// Model-loading options from those arguments (errors name the bad option).
 Result<ModelLoadOptions> model_load_options(const GraphDefArgs& args);
+
+/// Parses --rounding-profile: "tflite" (or "tflite_builtin": TFLite's builtin kernels, the
+/// default) or "xnnpack" (TFLite with its XNNPACK delegate); error names the option.
+Result<interp::RoundingProfile> parse_rounding_profile_option(std::string_view text);
 
 /// Parses "1,224,224,3" into dims; error names the option.
 Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option);

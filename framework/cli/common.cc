@@ -35,6 +35,13 @@ Result<ModelLoadOptions> model_load_options(const GraphDefArgs& args) {
   return options;
 }
 
+Result<interp::RoundingProfile> parse_rounding_profile_option(std::string_view text) {
+  if (text == "tflite") return interp::RoundingProfile::kTfliteBuiltin;
+  if (auto profile = interp::parse_rounding_profile(text)) return *profile;
+  return invalid_argument(
+      str_cat("--rounding-profile: ", quoted(text), " is not one of tflite, xnnpack"));
+}
+
 Result<std::vector<int64_t>> parse_dims(std::string_view text, std::string_view option) {
   std::vector<int64_t> dims;
   for (auto& piece : str_split(text, ',')) {

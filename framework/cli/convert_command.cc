@@ -30,7 +30,7 @@ struct ConvertArgs {
   std::vector<std::string> calibration_options, exclude, plugins;
   int64_t calib_samples = 500;
   uint64_t calib_seed = 0;
-  int threads = 1;
+  int threads = 1, calib_batch = 1;
   bool per_tensor = false, fc_per_channel = false, symmetric_activations = false;
   int64_t dynamic_range_min_elements = 1024;
 };
@@ -58,11 +58,16 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
   q.symmetric_activations = args.symmetric_activations;
   q.exclude = args.exclude;
   q.dynamic_range_min_elements = args.dynamic_range_min_elements;
+  QEXP_RETURN_IF_ERROR(quant::check_quantizable(float_graph, q));  // before calibrating
   quant::RangeMap ranges;
   if (q.mode == quant::QuantMode::kInt8 || q.mode == quant::QuantMode::kInt16x8) {
     if (args.calib_dataset.empty()) {
       return invalid_argument(str_cat("--quantize ", args.quantize,
                                       " needs calibration data: give --calib-dataset MANIFEST"));
+    }
+    if (args.calib_samples < 0) {
+      return invalid_argument(
+          str_cat("--calib-samples: ", args.calib_samples, " is negative; give a sample count"));
     }
     QEXP_ASSIGN_OR_RETURN(auto options,
                           parse_key_values(args.calibration_options, "--calibration-option"));
@@ -76,6 +81,7 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
     setup.samples = args.calib_samples;
     setup.seed = args.calib_seed;
     setup.threads = args.threads;
+    setup.batch_size = args.calib_batch;
     setup.histograms = exp::needs_histograms(args.calibration);
     QEXP_ASSIGN_OR_RETURN(auto stats, exp::collect_calibration(
                                           std::make_shared<const ir::Graph>(float_graph), setup));
@@ -150,6 +156,9 @@ void add_convert_command(CLI::App& app, Action* action) {
   sub->add_option("--dynamic-range-min-elements", args->dynamic_range_min_elements,
                   "dynamic_range: smaller weight tensors stay float (default 1024)");
   sub->add_option("--threads", args->threads, "Calibration threads (default 1)");
+  sub->add_option(
+      "--calib-batch", args->calib_batch,
+      "Calibration samples per interpreter run (default 1; ranges do not depend on it)");
   sub->callback([args, action] { *action = [args] { return run_convert(*args); }; });
 }
 

@@ -20,6 +20,7 @@ struct InferArgs {
   std::string out_dir;
   GraphDefArgs graphdef;
   int threads = 1;
+  std::string rounding_profile = "tflite";
 };
 
 nlohmann::json tensor_json(const ir::Tensor& t, const TensorView& v) {
@@ -44,6 +45,8 @@ Status run_infer(const InferArgs& args) {
   auto graph = std::make_shared<const ir::Graph>(std::move(model.graph));
   interp::InterpreterOptions iopts;
   iopts.num_threads = args.threads;
+  QEXP_ASSIGN_OR_RETURN(iopts.rounding_profile,
+                        parse_rounding_profile_option(args.rounding_profile));
   QEXP_ASSIGN_OR_RETURN(auto interp, interp::Interpreter::create(graph, iopts));
   if (static_cast<int>(args.inputs.size()) != interp->num_inputs()) {
     return invalid_argument(str_cat(args.model, ": the model has ", interp->num_inputs(),
@@ -55,7 +58,8 @@ Status run_infer(const InferArgs& args) {
     QEXP_ASSIGN_OR_RETURN(auto bytes, read_file(path));
     TensorView in = interp->input(i);
     if (bytes.size() != in.byte_size()) {
-      const ir::Tensor& t = graph->tensors[static_cast<size_t>(graph->inputs[static_cast<size_t>(i)])];
+      const ir::Tensor& t =
+          graph->tensors[static_cast<size_t>(graph->inputs[static_cast<size_t>(i)])];
       return invalid_argument(str_cat(path, ": has ", bytes.size(), " bytes, input ", i, " ",
                                       quoted(t.name), " ", dtype_name(in.dtype()),
                                       in.shape().to_string(), " needs ", in.byte_size()));
@@ -94,6 +98,8 @@ void add_infer_command(CLI::App& app, Action* action) {
       ->required();
   add_graphdef_options(sub, &args->graphdef);
   sub->add_option("--threads", args->threads, "Interpreter threads (default 1)");
+  sub->add_option("--rounding-profile", args->rounding_profile,
+                  "Integer rounding rules: tflite (builtin kernels, default) or xnnpack");
   sub->callback([args, action] { *action = [args] { return run_infer(*args); }; });
 }
 

@@ -120,6 +120,17 @@ class Quantizer {
     return std::move(out_);
   }
 
+  /// The exclude patterns compile and, in integer modes, every op that is not excluded has an
+  /// integer kernel.
+  Status check() {
+    QEXP_RETURN_IF_ERROR(compile_excludes());
+    if (!is_integer_mode(opts_.mode)) return ok_status();
+    for (const ir::Op& op : src_.ops) {
+      if (!excluded(op) && !supports(opts_.mode, op.type)) return unsupported(op);
+    }
+    return ok_status();
+  }
+
  private:
   Status compile_excludes() {
     for (const auto& pattern : opts_.exclude) {
@@ -369,13 +380,15 @@ class Quantizer {
     }
   }
 
+  Status unsupported(const ir::Op& op) const {
+    return unimplemented(str_cat("op ", quoted(op.name), " (", ir::op_type_name(op.type),
+                                 ") cannot be quantized in ", quant_mode_name(opts_.mode),
+                                 " mode; keep it in float with exclude: [",
+                                 ir::op_type_name(op.type), "] or exclude its name"));
+  }
+
   Status emit_float_op(const ir::Op& op) {
-    if (is_integer_mode(opts_.mode) && !excluded(op)) {
-      return unimplemented(str_cat("op ", quoted(op.name), " (", ir::op_type_name(op.type),
-                                   ") cannot be quantized in ", quant_mode_name(opts_.mode),
-                                   " mode; keep it in float with exclude: [",
-                                   ir::op_type_name(op.type), "] or exclude its name"));
-    }
+    if (is_integer_mode(opts_.mode) && !excluded(op)) return unsupported(op);
     ir::Op f = op;
     for (size_t i = 0; i < op.inputs.size(); ++i) {
       int t = op.inputs[i];
@@ -490,6 +503,12 @@ std::vector<std::string> tensors_needing_ranges(const ir::Graph& g, const Quanti
     }
   }
   return names;
+}
+
+Status check_quantizable(const ir::Graph& float_graph, const QuantizeOptions& options) {
+  const RangeMap no_ranges;
+  Quantizer q(float_graph, no_ranges, options, nullptr);
+  return q.check();
 }
 
 Result<ir::Graph> quantize_graph(const ir::Graph& float_graph, const RangeMap& ranges,

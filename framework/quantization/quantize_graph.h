@@ -64,6 +64,11 @@ std::optional<ir::QuantParams> fixed_output_params(ir::OpType type, QuantMode mo
 std::vector<std::string> tensors_needing_ranges(const ir::Graph& float_graph,
                                                 const QuantizeOptions& options);
 
+/// The errors quantize_graph would report before needing any range: a bad exclude pattern, or
+/// an op without an integer kernel in an integer mode that is not excluded. Cheap; lets a caller
+/// fail before spending time on calibration.
+Status check_quantizable(const ir::Graph& float_graph, const QuantizeOptions& options);
+
 /// Quantizes `float_graph`. Errors: a needed range is missing (naming the tensor), an op the
 /// mode cannot quantize and that is not excluded (naming it and suggesting `exclude`), a bad
 /// exclude pattern, non-float inputs.

@@ -207,6 +207,23 @@ TEST(QuantizeGraph, UnsupportedOpSuggestsExclude) {
             "[RELU] or exclude its name");
 }
 
+TEST(CheckQuantizable, ReportsUnsupportedOpsAndBadExcludesWithoutRanges) {
+  ir::Graph g = conv_softmax();
+  g.ops[1].type = ir::OpType::kRelu;
+  g.ops[1].options = ir::NoOptions{};
+  QuantizeOptions o;
+  EXPECT_EQ(check_quantizable(g, o).message(),
+            "op 'softmax' (RELU) cannot be quantized in int8 mode; keep it in float with exclude: "
+            "[RELU] or exclude its name");
+  o.exclude = {"RELU"};
+  EXPECT_TRUE(check_quantizable(g, o).ok());
+  o.exclude = {"("};
+  EXPECT_FALSE(check_quantizable(g, o).ok());
+  o.exclude = {};
+  o.mode = QuantMode::kDynamicRange;  // float ops are fine outside the integer modes
+  EXPECT_TRUE(check_quantizable(g, o).ok());
+}
+
 TEST(QuantizeGraph, DynamicRangeQuantizesOnlyLargeWeights) {
   QuantizeOptions o;
   o.mode = QuantMode::kDynamicRange;
