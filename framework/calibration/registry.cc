@@ -147,6 +147,15 @@ const PluginRegistry::Entry* PluginRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+std::pair<const QexpPluginInfo*, std::string> PluginRegistry::plugin(std::string_view name,
+                                                                     PluginKind kind) const {
+  const Entry* e = find(name);
+  const uint32_t k =
+      kind == PluginKind::kCalibrator ? QEXP_PLUGIN_KIND_CALIBRATOR : QEXP_PLUGIN_KIND_ANALYSIS;
+  if (e == nullptr || e->info->kind != k) return {nullptr, ""};
+  return {e->info, e->origin};
+}
+
 std::vector<PluginDescription> PluginRegistry::list() const {
   std::vector<PluginDescription> out;
   for (const Entry& e : entries_) {

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "framework/calibration/plugin_api/calibrator.h"
@@ -83,6 +84,11 @@ class PluginRegistry {
   std::vector<PluginDescription> list(PluginKind kind) const;
   /// Names of the calibrators, sorted.
   std::vector<std::string> calibrator_names() const;
+  /// The checked entry of plugin `name` of `kind` and the origin it was loaded from, or
+  /// {nullptr, ""} when there is none. The info has static storage duration. For kinds whose
+  /// instances the registry does not wrap itself (analyses: framework/analysis/analysis.h).
+  std::pair<const QexpPluginInfo*, std::string> plugin(std::string_view name,
+                                                       PluginKind kind) const;
 
   /// A new, configured instance of calibrator `name`. Errors: unknown name ("unknown calibrator
   /// 'kll' (did you mean 'kl'?); known calibrators: aciq, ema_minmax, …"), create() failure,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "framework/core/strings.h"
+#include "framework/report/analysis_section.h"
 #include "framework/report/charts.h"
 #include "framework/report/report.h"
 #include "framework/report/svg.h"
@@ -122,6 +123,7 @@ std::string to_html(const nlohmann::json& report) {
   if (!failed.rows.empty()) {
     append_table_section(out, "failed", "Variants that did not complete", failed, "");
   }
+  out += analysis_html(detail::get(report, "analysis"));  // analysis_section.h
   open_section(out, "timing", "Timing");
   out +=
       "<p class=\"note\">Machine-dependent figures, excluded from the report's stability "
@@ -130,6 +132,20 @@ std::string to_html(const nlohmann::json& report) {
   Table timing = detail::timing_table(report);
   if (!timing.rows.empty()) append_table(out, timing);
   out += "</section>\n</body>\n</html>\n";
+  return out;
+}
+
+std::string analysis_html(const nlohmann::json& analysis) {
+  const detail::WeightsView v = detail::weights_view(analysis);
+  if (!v.present) return "";
+  std::string out;
+  open_section(out, "analysis-weights", "Weight analysis");
+  append_items(out, v.items);
+  append_table(out, v.layers);
+  if (!v.regularizers.rows.empty()) append_table(out, v.regularizers);
+  out += "<div class=\"grid\">\n";
+  for (const std::string& c : v.charts) out += c;
+  out += "</div>\n</section>\n";
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "framework/core/strings.h"
+#include "framework/report/analysis_section.h"
 #include "framework/report/report.h"
 #include "framework/report/tables.h"
 
@@ -77,12 +78,26 @@ std::string to_markdown(const nlohmann::json& report) {
                  "No per-layer measurements (no quantized variant reported layers).");
   Table failed = detail::failed_table(report);
   if (!failed.rows.empty()) append_section(out, "Variants that did not complete", failed, "");
+  out += analysis_markdown(detail::get(report, "analysis"));  // analysis_section.h
   out +=
       "## Timing\n\nMachine-dependent figures, excluded from the report's stability promise.\n\n";
   append_items(out, detail::timing_items(report));
   Table timing = detail::timing_table(report);
   if (!timing.rows.empty()) append_table(out, timing);
   while (out.size() >= 2 && out.ends_with("\n\n")) out.pop_back();
+  return out;
+}
+
+std::string analysis_markdown(const nlohmann::json& analysis) {
+  const detail::WeightsView v = detail::weights_view(analysis);
+  if (!v.present) return "";
+  std::string out = "## Weight analysis\n\n";
+  append_items(out, v.items);
+  out += "### Weight layers\n\n";
+  append_table(out, v.layers);
+  out += "### Regularizers found in the model\n\n";
+  if (v.regularizers.rows.empty()) out += "None (no L2Loss node in the model).\n\n";
+  if (!v.regularizers.rows.empty()) append_table(out, v.regularizers);
   return out;
 }
 

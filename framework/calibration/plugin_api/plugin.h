@@ -75,30 +75,37 @@ typedef const QexpPluginInfo* (*QexpPluginEntryFn)(void);
 #define QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)
 #endif
 
+/// Defines `extern "C" const QexpPluginInfo* qexp_plugin_entry_<name>(void)` for a plugin of
+/// `kind` whose create() returns a `base*` made from `new cls()` (the shared body of the
+/// QEXP_REGISTER_<KIND> macros).
+#define QEXP_REGISTER_PLUGIN_(name, kind, base, cls, version, description)     \
+  extern "C" const QexpPluginInfo* qexp_plugin_entry_##name(void) {            \
+    static const QexpPluginInfo info = {                                       \
+        QEXP_PLUGIN_API_VERSION,                                               \
+        static_cast<uint32_t>(sizeof(QexpPluginInfo)),                         \
+        kind,                                                                  \
+        #name,                                                                 \
+        version,                                                               \
+        description,                                                           \
+        QEXP_PLUGIN_CXX_ABI,                                                   \
+        []() -> void* {                                                        \
+          try {                                                                \
+            return static_cast<void*>(static_cast<base*>(new cls()));          \
+          } catch (...) {                                                      \
+            return nullptr;                                                    \
+          }                                                                    \
+        },                                                                     \
+        [](void* instance) { delete static_cast<base*>(instance); },           \
+    };                                                                         \
+    return &info;                                                              \
+  }                                                                            \
+  QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)
+
 /// Defines `extern "C" const QexpPluginInfo* qexp_plugin_entry_<name>(void)` for a calibrator.
 /// `name` is a bare identifier ([a-z][a-z0-9_]*) equal to the NAME given to qexp_add_plugin();
 /// `cls` is a default-constructible class derived from qexp::calib::Calibrator; `version` and
 /// `description` are string literals. Exceptions thrown by the constructor make create() return
 /// NULL, which the host reports as an error naming the plugin.
 #define QEXP_REGISTER_CALIBRATOR(name, cls, version, description)                          \
-  extern "C" const QexpPluginInfo* qexp_plugin_entry_##name(void) {                        \
-    static const QexpPluginInfo info = {                                                   \
-        QEXP_PLUGIN_API_VERSION,                                                           \
-        static_cast<uint32_t>(sizeof(QexpPluginInfo)),                                     \
-        QEXP_PLUGIN_KIND_CALIBRATOR,                                                       \
-        #name,                                                                             \
-        version,                                                                           \
-        description,                                                                       \
-        QEXP_PLUGIN_CXX_ABI,                                                               \
-        []() -> void* {                                                                    \
-          try {                                                                            \
-            return static_cast<void*>(static_cast<::qexp::calib::Calibrator*>(new cls())); \
-          } catch (...) {                                                                  \
-            return nullptr;                                                                \
-          }                                                                                \
-        },                                                                                 \
-        [](void* instance) { delete static_cast<::qexp::calib::Calibrator*>(instance); },  \
-    };                                                                                     \
-    return &info;                                                                          \
-  }                                                                                        \
-  QEXP_PLUGIN_EXPORT_UNNAMED_ENTRY_(name)
+  QEXP_REGISTER_PLUGIN_(name, QEXP_PLUGIN_KIND_CALIBRATOR, ::qexp::calib::Calibrator, cls, \
+                        version, description)
