@@ -6,6 +6,7 @@
 #include <exception>
 #include <string>
 
+#include "framework/cli/analyze_command.h"
 #include "framework/cli/commands.h"
 #include "framework/cli/version.h"
 #include "framework/core/strings.h"
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   qexp::cli::add_run_command(app, &action);
   qexp::cli::add_validate_command(app, &action);
   qexp::cli::add_plugins_command(app, &action);
+  qexp::cli::add_analyze_command(app, &action);
   std::string bad = precheck_arguments(app, argc, argv);
   if (!bad.empty()) {
     std::fprintf(stderr, "qexp: error: %s (see 'qexp --help')\n", bad.c_str());

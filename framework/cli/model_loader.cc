@@ -101,7 +101,7 @@ Result<ModelFormat> detect_model_format(const std::string& path) {
 
 Result<LoadedModel> load_model(const std::string& path, const ModelLoadOptions& options) {
   QEXP_ASSIGN_OR_RETURN(ModelFormat format, detect_model_format(path));
-  LoadedModel out{ir::Graph{}, format, {}};
+  LoadedModel out{ir::Graph{}, format, {}, std::nullopt};
   if (format == ModelFormat::kTflite) {
     if (!options.input_arrays.empty() || !options.output_arrays.empty() || options.input_shape) {
       return invalid_argument(str_cat(
@@ -115,6 +115,7 @@ Result<LoadedModel> load_model(const std::string& path, const ModelLoadOptions& 
   import_options.output_arrays = options.output_arrays;
   if (options.input_shape) import_options.input_shapes.push_back(*options.input_shape);
   QEXP_ASSIGN_OR_RETURN(out.graph, tf::import_graphdef_file(path, import_options));
+  if (options.keep_imported) out.imported = out.graph;  // weights are shared, not copied
 
   passes::PassManagerOptions pm_options;
   pm_options.verify_each = options.verify_each;

@@ -25,12 +25,16 @@ struct ModelLoadOptions {
   bool verify_each = false;
   /// Pass names (or "all") after which to print the graph dump to stderr.
   std::vector<std::string> print_after;
+  /// GraphDef only: also return the graph as imported, before the passes (for analyses).
+  bool keep_imported = false;
 };
 
 struct LoadedModel {
   ir::Graph graph;
   ModelFormat format;
   std::vector<std::string> pass_log;  ///< one line per pass that changed the graph
+  /// The imported graph before any pass (with Graph::aside), when keep_imported was set.
+  std::optional<ir::Graph> imported;
 };
 
 /// Detects the format from the file's identifier ("TFL3" at byte 4) or, failing that, the
