@@ -120,4 +120,20 @@ Status HistogramPair::merge(const HistogramPair& other) {
   return signed_.merge(other.signed_);
 }
 
+TensorStatistics statistics_of_values(std::string name, const float* values, int64_t n,
+                                      const StatisticsOptions& options) {
+  TensorStatistics stats;
+  stats.name = std::move(name);
+  SummaryAccumulator acc(options.ema_constant);
+  acc.add(summarize_sample(values, n));
+  acc.finish(&stats);
+  if (!options.histograms) return stats;
+  HistogramPair h(stats, options.bins, options.signed_range == "symmetric");
+  stats.sum_abs_deviation = h.add_sample(values, n, stats.mean());
+  stats.signed_symmetric = options.signed_range == "symmetric";
+  stats.abs_histogram = h.abs();
+  stats.signed_histogram = h.signed_values();
+  return stats;
+}
+
 }  // namespace qexp::calib

@@ -70,4 +70,10 @@ class HistogramPair {
   Histogram abs_, signed_;
 };
 
+/// The statistics of one set of values (weights, say) taken as a single sample: pass 1 and,
+/// when options.histograms, pass 2, exactly as the driver computes them for an activation seen
+/// in one sample. Lets any calibrator choose a range for constant data.
+TensorStatistics statistics_of_values(std::string name, const float* values, int64_t n,
+                                      const StatisticsOptions& options);
+
 }  // namespace qexp::calib

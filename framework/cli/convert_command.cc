@@ -1,10 +1,14 @@
 // `qexp convert MODEL -o OUT.tflite`: import, run the conversion passes, export TFLite.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 
+#include "framework/calibration/collector.h"
 #include "framework/calibration/driver.h"
 #include "framework/calibration/plugin_loader.h"
 #include "framework/calibration/registry.h"
@@ -28,6 +32,8 @@ struct ConvertArgs {
   std::string quantize, calibration = "minmax", calib_dataset, calib_split = "train";
   std::string io_type = "float";
   std::vector<std::string> calibration_options, exclude, plugins;
+  std::string weight_calibration;  // empty: abs-max weights
+  std::vector<std::string> weight_calibration_options;
   int64_t calib_samples = 500;
   uint64_t calib_seed = 0;
   int threads = 1, calib_batch = 1;
@@ -48,6 +54,22 @@ Result<std::map<std::string, std::string>> parse_key_values(const std::vector<st
   return out;
 }
 
+/// --weight-calibration: the calibrator's range of each weight group (its values taken as one
+/// sample, with histograms) gives the clip threshold max(|min|, |max|).
+Result<std::function<Result<float>(const std::string&, const std::vector<float>&)>>
+weight_range_method(const ConvertArgs& args, const calib::PluginRegistry& registry) {
+  QEXP_ASSIGN_OR_RETURN(auto options, parse_key_values(args.weight_calibration_options,
+                                                       "--weight-calibration-option"));
+  QEXP_ASSIGN_OR_RETURN(std::shared_ptr<calib::ConfiguredCalibrator> calibrator,
+                        registry.create_calibrator(args.weight_calibration, options));
+  return [calibrator](const std::string& name, const std::vector<float>& v) -> Result<float> {
+    const calib::TensorStatistics stats = calib::statistics_of_values(
+        name, v.data(), static_cast<int64_t>(v.size()), calib::StatisticsOptions{});
+    QEXP_ASSIGN_OR_RETURN(calib::Range r, calibrator->range(stats));
+    return std::max(std::fabs(r.min), std::fabs(r.max));
+  };
+}
+
 /// Quantizes the float graph as the options say, calibrating first for integer modes.
 Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph) {
   quant::QuantizeOptions q;
@@ -59,8 +81,12 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
   q.exclude = args.exclude;
   q.dynamic_range_min_elements = args.dynamic_range_min_elements;
   QEXP_RETURN_IF_ERROR(quant::check_quantizable(float_graph, q));  // before calibrating
+  const bool integer = q.mode == quant::QuantMode::kInt8 || q.mode == quant::QuantMode::kInt16x8;
+  if (!args.weight_calibration.empty() && !integer) {
+    return invalid_argument("--weight-calibration applies to --quantize int8 and int16x8 only");
+  }
   quant::RangeMap ranges;
-  if (q.mode == quant::QuantMode::kInt8 || q.mode == quant::QuantMode::kInt16x8) {
+  if (integer) {
     if (args.calib_dataset.empty()) {
       return invalid_argument(str_cat("--quantize ", args.quantize,
                                       " needs calibration data: give --calib-dataset MANIFEST"));
@@ -75,6 +101,9 @@ Result<ir::Graph> quantize(const ConvertArgs& args, const ir::Graph& float_graph
     QEXP_ASSIGN_OR_RETURN(calib::PluginRegistry registry,
                           calib::registry_with_plugins(args.plugins));
     QEXP_ASSIGN_OR_RETURN(auto calibrator, registry.create_calibrator(args.calibration, options));
+    if (!args.weight_calibration.empty()) {
+      QEXP_ASSIGN_OR_RETURN(q.weight_threshold, weight_range_method(args, registry));
+    }
     exp::CalibrationSetup setup;
     setup.manifest = args.calib_dataset;
     setup.split = args.calib_split;
@@ -147,6 +176,10 @@ void add_convert_command(CLI::App& app, Action* action) {
   sub->add_option("--plugin", args->plugins,
                   "Load a calibrator plugin shared library (.so) for --calibration (repeat)")
       ->allow_extra_args(false);
+  sub->add_option("--weight-calibration", args->weight_calibration,
+                  "Calibrator choosing each weight channel's clip (default: abs-max)");
+  sub->add_option("--weight-calibration-option", args->weight_calibration_options,
+                  "Option key=value of the weight calibrator (repeat)");
   sub->add_option("--calib-dataset", args->calib_dataset, "Calibration dataset manifest");
   sub->add_option("--calib-split", args->calib_split, "Calibration split (default train)");
   sub->add_option("--calib-samples", args->calib_samples, "Calibration subset size (default 500)");

@@ -285,6 +285,9 @@ class Quantizer {
       bool per_channel =
           op.type == OpType::kFullyConnected ? opts_.fc_per_channel : opts_.per_channel;
       q = symmetric_weight_params(c, weight_axis(op.type), 127, per_channel);
+      if (opts_.weight_threshold) {
+        QEXP_RETURN_IF_ERROR(apply_weight_thresholds(c, weight_axis(op.type), per_channel, &q));
+      }
     } else if (role == ConstRole::kBias) {
       const ir::QuantParams& in_q = out_.tensors[static_cast<size_t>(ins[0])].quant;
       const ir::QuantParams& w_q = out_.tensors[static_cast<size_t>(ins[1])].quant;
@@ -329,6 +332,35 @@ class Quantizer {
     out_.tensors[static_cast<size_t>(id)].quant = q;
     const_cache_[key] = id;
     return id;
+  }
+
+  /// Replaces the abs-max scales in `q` by T / 127 with T from opts_.weight_threshold, one
+  /// call per scale (per channel along `axis`, or the whole tensor).
+  Status apply_weight_thresholds(const ir::Tensor& w, int axis, bool per_channel,
+                                 ir::QuantParams* q) const {
+    auto v = w.const_data<float>();
+    std::vector<std::vector<float>> groups(q->scale.size());
+    if (!per_channel) {
+      groups[0].assign(v.begin(), v.end());
+    } else {
+      int64_t inner = 1;
+      for (int d = axis + 1; d < w.shape.rank(); ++d) inner *= w.shape[d];
+      const int64_t channels = w.shape[axis];
+      for (size_t i = 0; i < v.size(); ++i) {
+        groups[static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels)].push_back(v[i]);
+      }
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      QEXP_ASSIGN_OR_RETURN(float t,
+                            opts_.weight_threshold(w.name, groups[g])
+                                .with_context(str_cat("weight range of ", quoted(w.name))));
+      if (!std::isfinite(t) || t < 0.0f) {
+        return invalid_argument(str_cat("weight range of ", quoted(w.name), ": threshold ",
+                                        format_float(t), " is not a finite value >= 0"));
+      }
+      if (t > 0.0f) q->scale[g] = t / 127.0f;
+    }
+    return ok_status();
   }
 
   Status emit_integer_op(const ir::Op& op) {

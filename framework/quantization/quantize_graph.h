@@ -7,6 +7,7 @@
 /// tensor meets an integer op (model inputs and outputs, excluded ops).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +46,14 @@ struct QuantizeOptions {
   std::vector<std::string> exclude;
   /// dynamic_range: weight tensors with fewer elements stay float (TFLite's default 1024).
   int64_t dynamic_range_min_elements = 1024;
+  /// Weight range method (int8 and int16x8 modes; dynamic_range and float16 keep abs-max).
+  /// Called once per group of weight values that gets its own scale (one
+  /// output channel, or the whole tensor with per-tensor weights) with the weight tensor's name
+  /// and the group's values; returns the clip threshold T >= 0, and the group is quantized
+  /// symmetrically with scale T / 127 (values beyond T saturate at ±127). Empty: abs-max
+  /// (T = max |w|, TFLite's rule). Errors are returned by quantize_graph with the tensor named.
+  std::function<Result<float>(const std::string& tensor, const std::vector<float>& values)>
+      weight_threshold;
 };
 
 /// What the quantizer did, for reports.

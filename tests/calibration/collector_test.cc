@@ -96,5 +96,28 @@ TEST(HistogramPair, RangesComeFromPassOneAndNonFiniteValuesAreSkipped) {
   EXPECT_EQ(sym.signed_values().lo(), -4.0);
 }
 
+// Values taken as one sample: the same statistics the driver would give an activation seen once.
+TEST(StatisticsOfValues, MatchesOneSampleThroughTheAccumulatorAndHistograms) {
+  const std::vector<float> v = {0.0f, -1.0f, 0.5f, 2.0f, 0.0f};
+  StatisticsOptions o;
+  o.bins = 4;
+  TensorStatistics s = statistics_of_values("w", v.data(), 5, o);
+  EXPECT_EQ(s.name, "w");
+  EXPECT_EQ(s.samples, 1);
+  EXPECT_EQ(s.count, 5);
+  EXPECT_EQ(s.zero_count, 2);
+  EXPECT_EQ(s.min, -1.0f);
+  EXPECT_EQ(s.max, 2.0f);
+  EXPECT_DOUBLE_EQ(s.mean(), 0.3);
+  EXPECT_DOUBLE_EQ(s.sum_abs_deviation, 0.3 + 1.3 + 0.2 + 1.7 + 0.3);
+  ASSERT_EQ(s.abs_histogram.num_bins(), 4);  // |x| over [0, 2]: {0, 0} {0.5} {1} {2}
+  EXPECT_EQ(s.abs_histogram.count(0), 2);
+  EXPECT_EQ(s.abs_histogram.count(1), 1);
+  EXPECT_EQ(s.abs_histogram.count(2), 1);
+  EXPECT_EQ(s.abs_histogram.count(3), 1);
+  o.histograms = false;
+  EXPECT_FALSE(statistics_of_values("w", v.data(), 5, o).has_histograms());
+}
+
 }  // namespace
 }  // namespace qexp::calib

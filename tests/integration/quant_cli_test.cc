@@ -117,6 +117,22 @@ TEST_F(QuantCli, InferTakesBothRoundingProfilesAndRejectsOthers) {
                {"--rounding-profile: 'ruy' is not one of tflite, xnnpack"});
 }
 
+// --weight-calibration mse clips some weight channels below their abs-max: the weights (and so
+// the file) change, the activation ranges do not. A bad weight calibrator is a one-line error.
+TEST_F(QuantCli, WeightCalibrationChoosesWeightClips) {
+  convert_int8(dir_ + "/absmax.tflite", {"--calib-samples", "8"});
+  convert_int8(dir_ + "/mse.tflite", {"--calib-samples", "8", "--weight-calibration", "mse"});
+  const auto absmax = read_bytes(dir_ + "/absmax.tflite"), mse = read_bytes(dir_ + "/mse.tflite");
+  EXPECT_EQ(absmax.size(), mse.size());
+  EXPECT_NE(absmax, mse);
+  expect_error(qexp({"convert", kModel, "-o", dir_ + "/x.tflite", "--quantize", "int8",
+                     "--calib-dataset", kData, "--weight-calibration", "kll"}),
+               {"unknown calibrator 'kll' (did you mean 'kl'?)"});
+  expect_error(qexp({"convert", kModel, "-o", dir_ + "/x.tflite", "--quantize", "dynamic_range",
+                     "--weight-calibration", "mse"}),
+               {"--weight-calibration applies to --quantize int8 and int16x8 only"});
+}
+
 TEST_F(QuantCli, BadCalibratorOptionIsAOneLineError) {
   expect_error(
       qexp({"convert", kModel, "-o", dir_ + "/x.tflite", "--quantize", "int8", "--calib-dataset",

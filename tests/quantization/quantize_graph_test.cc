@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "framework/ir/dump.h"
 #include "framework/ir/verifier.h"
@@ -122,6 +125,50 @@ TEST(QuantizeGraph, BiasIsInt32WithInputTimesWeightScale) {
   auto wq = w.const_data<int8_t>();
   EXPECT_EQ(wq[4], 127);
   EXPECT_EQ(wq[5], -64);
+}
+
+// conv weights per channel c: {0.5 (c+1), -0.25 (c+1)}. A weight range method returning half
+// the abs-max clips the larger weight of every channel to +127 and quantizes the smaller at
+// -0.25 (c+1) / (0.25 (c+1) / 127) = -127.
+TEST(QuantizeGraph, WeightThresholdReplacesAbsMaxPerChannel) {
+  QuantizeOptions o;
+  std::vector<std::pair<std::string, size_t>> calls;
+  o.weight_threshold = [&calls](const std::string& name,
+                                const std::vector<float>& v) -> Result<float> {
+    calls.emplace_back(name, v.size());
+    float m = 0.0f;
+    for (float x : v) m = std::max(m, std::fabs(x));
+    return m / 2;
+  };
+  auto q = quantize_graph(conv_softmax(), ranges(), o);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(calls, (std::vector<std::pair<std::string, size_t>>(3, {"conv/weights", 2})));
+  const ir::Tensor& w = q->tensors[static_cast<size_t>(q->ops[1].inputs[1])];
+  for (size_t c = 0; c < 3; ++c) {
+    EXPECT_FLOAT_EQ(w.quant.scale[c], 0.25f * static_cast<float>(c + 1) / 127.0f);
+  }
+  auto wq = w.const_data<int8_t>();
+  EXPECT_EQ(std::vector<int8_t>(wq.begin(), wq.end()),
+            (std::vector<int8_t>{127, -127, 127, -127, 127, -127}));
+  // Per tensor: one call with all six values.
+  calls.clear();
+  o.per_channel = false;
+  ASSERT_TRUE(quantize_graph(conv_softmax(), ranges(), o).ok());
+  EXPECT_EQ(calls, (std::vector<std::pair<std::string, size_t>>{{"conv/weights", 6}}));
+}
+
+TEST(QuantizeGraph, WeightThresholdErrorsNameTheTensor) {
+  QuantizeOptions o;
+  o.weight_threshold = [](const std::string&, const std::vector<float>&) -> Result<float> {
+    return -1.0f;
+  };
+  EXPECT_EQ(quantize_graph(conv_softmax(), ranges(), o).status().message(),
+            "weight range of 'conv/weights': threshold -1 is not a finite value >= 0");
+  o.weight_threshold = [](const std::string&, const std::vector<float>&) -> Result<float> {
+    return invalid_argument("no");
+  };
+  EXPECT_EQ(quantize_graph(conv_softmax(), ranges(), o).status().message(),
+            "weight range of 'conv/weights': no");
 }
 
 TEST(QuantizeGraph, PerTensorWeightsGiveOneScale) {
