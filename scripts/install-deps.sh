@@ -17,7 +17,8 @@ build_pkgs=(g++ cmake ninja-build pkg-config ccache zlib1g-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist)
-test_pkgs=(libxml2-dev)  # the report tests parse report.html with a real XML parser
+test_pkgs=(libxml2-dev  # the report tests parse report.html with a real XML parser
+  libopenmpi-dev openmpi-bin)  # qexp run --mpi is built and tested (mpirun -np 2)
 trainer_pkgs=(libtorch-dev)
 
 want_test=0 want_trainer=0 check_only=0

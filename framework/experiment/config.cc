@@ -432,7 +432,8 @@ struct Parser {
   }
 
   Status dataset(const Field& s) {
-    QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(s.value, s.path, {"manifest", "split", "limit"}));
+    QEXP_ASSIGN_OR_RETURN(auto fs,
+                          r.fields(s.value, s.path, {"manifest", "split", "limit", "shard_size"}));
     for (const Field& f : fs) {
       const std::string k = f.key.Scalar();
       if (k == "manifest") {
@@ -441,6 +442,8 @@ struct Parser {
       } else if (k == "split") {
         QEXP_ASSIGN_OR_RETURN(c.dataset.split, r.non_empty_str(f));
         locate(f);
+      } else if (k == "shard_size") {
+        QEXP_ASSIGN_OR_RETURN(c.dataset.shard_size, r.integer(f, 1, 10000000));
       } else if (f.value.IsScalar() && f.value.Scalar() == "all") {
         c.dataset.limit = 0;
       } else {
@@ -827,6 +830,7 @@ Value to_value(const ExperimentConfig& c) {
   d.add("manifest", Value::str(c.dataset.manifest));
   d.add("split", Value::str(c.dataset.split));
   d.add("limit", c.dataset.limit == 0 ? Value::str("all") : Value::num(c.dataset.limit));
+  d.add("shard_size", Value::num(c.dataset.shard_size));
   Value& cal = root.add("calibration", Value::map());
   cal.add("manifest", Value::str(c.calibration.manifest));
   cal.add("split", Value::str(c.calibration.split));

@@ -60,6 +60,8 @@ struct DatasetSection {
   std::string resolved_manifest;
   std::string split = "test";
   int64_t limit = 0;  ///< number of images evaluated; 0 = all
+  /// Images per evaluation task: the unit of work shards / MPI ranks take (docs/scale-out.md).
+  int64_t shard_size = 1000;
 };
 
 struct CalibrationSection {

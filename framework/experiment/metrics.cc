@@ -53,35 +53,52 @@ void distribution(const float* row, int64_t n, bool probabilities, std::vector<d
 
 }  // namespace
 
-Fidelity compare_outputs(std::span<const float> baseline, std::span<const float> variant,
-                         int64_t classes, bool probabilities) {
-  Fidelity f;
+FidelitySums fidelity_sums(std::span<const float> baseline, std::span<const float> variant,
+                           int64_t classes, bool probabilities) {
+  FidelitySums f;
   if (classes <= 0 || baseline.size() != variant.size()) return f;
   const int64_t rows = static_cast<int64_t>(baseline.size()) / classes;
-  int64_t agree = 0;
-  double kl_sum = 0.0;
-  ErrorAccumulator err;
   std::vector<double> p, q;
   for (int64_t r = 0; r < rows; ++r) {
     const float* a = baseline.data() + r * classes;
     const float* b = variant.data() + r * classes;
-    if (argmax(a, classes) == argmax(b, classes)) ++agree;
+    if (argmax(a, classes) == argmax(b, classes)) ++f.agree;
     distribution(a, classes, probabilities, &p);
     distribution(b, classes, probabilities, &q);
     double kl = 0.0;
     for (size_t i = 0; i < p.size(); ++i) {
       if (p[i] > 0.0) kl += p[i] * std::log(p[i] / std::max(q[i], 1e-12));
     }
-    kl_sum += kl;
-    err.add(a, b, classes);
+    f.kl_sum += kl;
+    f.error.add(a, b, classes);
   }
+  f.rows = rows;
+  return f;
+}
+
+void FidelitySums::merge(const FidelitySums& o) {
+  rows += o.rows;
+  agree += o.agree;
+  kl_sum += o.kl_sum;
+  error.signal += o.error.signal;
+  error.noise += o.error.noise;
+  error.count += o.error.count;
+}
+
+Fidelity FidelitySums::finish() const {
+  Fidelity f;
   f.count = rows;
   if (rows > 0) {
     f.top1_agreement_percent = 100.0 * static_cast<double>(agree) / static_cast<double>(rows);
     f.mean_kl = kl_sum / static_cast<double>(rows);
   }
-  f.output_sqnr_db = err.sqnr_db();
+  f.output_sqnr_db = error.sqnr_db();
   return f;
+}
+
+Fidelity compare_outputs(std::span<const float> baseline, std::span<const float> variant,
+                         int64_t classes, bool probabilities) {
+  return fidelity_sums(baseline, variant, classes, probabilities).finish();
 }
 
 double student_t975(int64_t dof) {

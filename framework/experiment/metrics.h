@@ -33,6 +33,21 @@ struct Fidelity {
   std::optional<double> output_sqnr_db;
 };
 
+/// Mergeable sums behind Fidelity, so shards of an evaluation can be combined: adding the
+/// per-shard sums in shard order gives the same result wherever each shard ran.
+struct FidelitySums {
+  int64_t rows = 0, agree = 0;
+  double kl_sum = 0.0;
+  ErrorAccumulator error;
+
+  void merge(const FidelitySums& other);
+  Fidelity finish() const;
+};
+
+/// The sums for two [rows × classes] output matrices (see compare_outputs).
+FidelitySums fidelity_sums(std::span<const float> baseline, std::span<const float> variant,
+                           int64_t classes, bool probabilities);
+
 /// Compares two [count × classes] output matrices row by row. `probabilities`: the rows are
 /// already distributions (the model ends in SOFTMAX); otherwise each row is softmaxed first.
 /// Variant probabilities are clamped to ≥ 1e-12 so a class the variant rounds to 0 gives a

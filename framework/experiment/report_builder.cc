@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "framework/analysis/analysis.h"
 #include "framework/calibration/registry.h"
 #include "framework/core/file_io.h"
 #include "framework/core/sha256.h"
@@ -63,25 +64,105 @@ json provenance(const RunContext& ctx) {
   return p;
 }
 
-// The report's variant object: the task result with deltas vs the baseline filled in.
-json variant_json(const RunContext& ctx, size_t i, const VariantOutcome& o, const json* base) {
+// One variant from its task files: status, accuracy (shard counts summed in shard order),
+// fidelity, export and layers; `timing` receives its machine-dependent figures.
+json variant_json(const RunContext& ctx, size_t i, json* timing) {
   const VariantConfig& v = ctx.config.variants[i];
-  if (!o.task) {
-    json r = {{"name", v.name}, {"mode", std::string(variant_mode_name(v.mode))},
-              {"status", o.status}, {"settings", settings_json(v)}};
-    if (o.status == "failed") r["error"] = o.error;
+  json r = {{"name", v.name}, {"mode", std::string(variant_mode_name(v.mode))},
+            {"status", "ok"}, {"settings", settings_json(v)}};
+  std::string error;
+  bool missing = false;
+  auto fail = [&](const json& task) {
+    if (!task.is_object()) {
+      missing = true;
+    } else if (task.contains("error") && error.empty()) {
+      error = task["error"].get<std::string>();
+    }
+  };
+  json ranges = json::array();
+  if (uses_calibration(v.mode)) {
+    json c = load_json(ctx, calibration_task(ctx, v));
+    fail(c);
+    if (c.is_object() && !c.contains("error")) {
+      if (c["errors"].contains(v.name) && error.empty()) error = c["errors"][v.name];
+      if (c["ranges"].contains(v.name)) ranges = c["ranges"][v.name];
+      (*timing)["statistics_seconds"] = c["timing"]["statistics_seconds"];
+      (*timing)["calibration_peak_rss_delta_bytes"] = c["timing"]["peak_rss_delta_bytes"];
+      (*timing)["calibration_seconds"] = c["timing"]["calibrator_seconds"].value(v.name, 0.0);
+    }
+  }
+  int64_t count = 0, skipped = 0, top1 = 0, top5 = 0;
+  double seconds = 0.0;
+  FidelitySums fid;
+  bool has_fidelity = false;
+  for (int s = 0; s < ctx.num_shards(); ++s) {
+    json e = load_json(ctx, eval_task(v, s));
+    fail(e);
+    if (!e.is_object() || e.contains("error")) continue;
+    count += e["count"].get<int64_t>();
+    skipped += e["skipped"].get<int64_t>();
+    top1 += e["top1"].get<int64_t>();
+    top5 += e["top5"].get<int64_t>();
+    seconds += e["timing"]["seconds"].get<double>();
+    if (e["fidelity"].is_object()) {
+      const json& f = e["fidelity"];
+      FidelitySums part;
+      part.rows = f["rows"];
+      part.agree = f["agree"];
+      part.kl_sum = f["kl_sum"];
+      part.error.signal = f["signal"];
+      part.error.noise = f["noise"];
+      part.error.count = f["count"];
+      fid.merge(part);
+      has_fidelity = true;
+    }
+  }
+  json layers = load_json(ctx, layers_task(v));
+  fail(layers);
+  if (!error.empty() || missing) {
+    r["status"] = error.empty() ? "not_run" : "failed";
+    if (!error.empty()) r["error"] = error;
     return r;
   }
-  json r = (*o.task)["result"];
-  for (const char* k : {"top1", "top5"}) {
-    r["accuracy"][k]["delta_pp"] =
-        base ? json(r["accuracy"][k]["percent"].get<double>() -
-                    (*base)["accuracy"][k]["percent"].get<double>())
-             : json(nullptr);
+  auto pct = [&](int64_t n) { return count ? 100.0 * static_cast<double>(n) / count : 0.0; };
+  r["tflite"] = layers["tflite"];
+  r["size_bytes"] = layers["size_bytes"];
+  r["ops"] = layers["ops"];
+  r["accuracy"] = {{"count", count},
+                   {"skipped", skipped},
+                   {"top1", {{"correct", top1}, {"percent", pct(top1)}}},
+                   {"top5", {{"correct", top5}, {"percent", pct(top5)}}}};
+  if (has_fidelity) {
+    Fidelity f = fid.finish();
+    r["fidelity"] = {{"count", f.count},
+                     {"top1_agreement_percent", f.top1_agreement_percent},
+                     {"mean_kl", f.mean_kl},
+                     {"output_sqnr_db", opt_number(f.output_sqnr_db)}};
+  } else {
+    r["fidelity"] = nullptr;
   }
-  r["size_ratio"] = base ? json(r["size_bytes"].get<double>() / (*base)["size_bytes"].get<double>())
-                         : json(nullptr);
+  r["layers"] = layers["layers"];
+  r["ranges"] = std::move(ranges);
+  (*timing)["eval_seconds"] = seconds;
+  (*timing)["images_per_second"] = seconds > 0 ? static_cast<double>(count) / seconds : 0.0;
+  for (const auto& [k, val] : layers["timing"].items()) (*timing)[k] = val;
   return r;
+}
+
+// Deltas vs the baseline, once every variant is known.
+void add_deltas(json& variants, const json* base) {
+  for (json& r : variants) {
+    if (r["status"] != "ok") continue;
+    for (const char* k : {"top1", "top5"}) {
+      r["accuracy"][k]["delta_pp"] =
+          base ? json(r["accuracy"][k]["percent"].get<double>() -
+                      (*base)["accuracy"][k]["percent"].get<double>())
+               : json(nullptr);
+    }
+    r["size_ratio"] = base ? json(r["size_bytes"].get<double>() /
+                                  (*base)["size_bytes"].get<double>())
+                           : json(nullptr);
+  }
 }
 
 double number_or(const json& j, double fallback) {
@@ -189,10 +270,9 @@ json activation_histograms(const RunContext& ctx, const json& variants, const js
     }
   }
   if (first == nullptr) return out;
-  auto text = ctx.journal.load(calibration_task(calibration_key(ctx.config, *first)));
-  if (!text) return out;
-  json summary = json::parse(*text, nullptr, false);
-  if (summary.is_discarded()) return out;
+  json calib = load_json(ctx, calibration_task(ctx, *first));
+  if (!calib.is_object() || !calib.contains("histograms")) return out;
+  const json& summary = calib["histograms"];
   std::vector<std::string> names;
   for (const json& l : worst) {
     const std::string n = l["name"];
@@ -244,23 +324,38 @@ json weight_ranges(const ir::Graph& g) {
   return out;
 }
 
+// The config's analysis plugins (`analysis: [weights]`) on the model, with the variants' per-layer
+// measurements; docs/report-schema.md "analysis". A failing analysis becomes {"error": …} in
+// its place instead of failing the report.
+json analyses(const RunContext& ctx, const json& variants) {
+  const ExperimentConfig& c = ctx.config;
+  analysis::AnalysisInput in;
+  in.float_graph = ctx.float_graph.get();
+  in.variants = &variants;
+  auto r = analysis::run_analyses_on_model(ctx.registry, c.analysis, c.model.resolved_path,
+                                           c.model.input_arrays, c.model.output_arrays, in);
+  return r.ok() ? std::move(r).value() : json{{"error", r.status().message()}};
+}
+
 }  // namespace
 
-json build_report(const RunContext& ctx, const std::vector<VariantOutcome>& outcomes,
-                  bool interrupted, double total_seconds) {
+json build_report(const RunContext& ctx, bool interrupted, double total_seconds) {
   const ExperimentConfig& c = ctx.config;
-  const json* base = nullptr;
-  if (ctx.baseline >= 0 && outcomes[static_cast<size_t>(ctx.baseline)].task) {
-    base = &(*outcomes[static_cast<size_t>(ctx.baseline)].task)["result"];
-  }
   json variants = json::array();
   json timing_variants = json::object();
   bool all_ok = !interrupted;
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    variants.push_back(variant_json(ctx, i, outcomes[i], base));
-    all_ok = all_ok && outcomes[i].status == "ok";
-    if (outcomes[i].task) timing_variants[c.variants[i].name] = (*outcomes[i].task)["timing"];
+  for (size_t i = 0; i < c.variants.size(); ++i) {
+    json t = json::object();
+    variants.push_back(variant_json(ctx, i, &t));
+    all_ok = all_ok && variants.back()["status"] == "ok";
+    timing_variants[c.variants[i].name] = std::move(t);
   }
+  const json* base = nullptr;
+  if (ctx.baseline >= 0 && variants[static_cast<size_t>(ctx.baseline)]["status"] == "ok") {
+    base = &variants[static_cast<size_t>(ctx.baseline)];
+  }
+  json base_copy = base ? *base : json(nullptr);
+  add_deltas(variants, base ? &base_copy : nullptr);
   json r = json::object();
   r["schema_version"] = 1;
   r["qexp"] = {{"version", ctx.options.qexp_version}, {"git_revision", ctx.options.git_revision}};
@@ -275,11 +370,12 @@ json build_report(const RunContext& ctx, const std::vector<VariantOutcome>& outc
   r["worst_layers"] = worst_layers(variants);
   r["activation_histograms"] = activation_histograms(ctx, variants, r["worst_layers"]);
   r["weight_ranges"] = weight_ranges(*ctx.float_graph);
+  if (!c.analysis.empty()) r["analysis"] = analyses(ctx, variants);
   r["variants"] = std::move(variants);
   json baseline_seconds = nullptr;
-  if (base != nullptr) {
-    const json& t = (*outcomes[static_cast<size_t>(ctx.baseline)].task)["timing"];
-    if (t.contains("eval_seconds")) baseline_seconds = t["eval_seconds"];
+  if (ctx.baseline >= 0) {
+    baseline_seconds = timing_variants[c.variants[static_cast<size_t>(ctx.baseline)].name].value(
+        "eval_seconds", json(nullptr));
   }
   r["timing"] = {{"total_seconds", total_seconds},
                  {"baseline_seconds", baseline_seconds},

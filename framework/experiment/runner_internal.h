@@ -1,12 +1,21 @@
 #pragma once
-// Shared state of one run, and the pieces runner.cc composes: one variant as a task
-// (variant_task.cc) and the report document (report_builder.cc). Internal to the experiment
-// library.
+// Shared state of one run and the pieces runner.cc composes. Internal to the experiment library.
+//
+// A run is a fixed list of tasks (tasks.cc), each writing one journal file:
+//   calib-<key>.json          statistics of one calibration subset → every using variant's ranges
+//   eval-<variant>-<shard>.json  accuracy counts (+ fidelity sums) of one evaluation shard
+//   outputs-<baseline>-<shard>.bin  the baseline's outputs on that shard (fidelity reference)
+//   layers-<variant>.json     export, size, per-layer errors, latency of one variant
+// Phase 1 holds the calibration tasks and the baseline's shards; phase 2 everything else. A task
+// whose input is missing computes it first (and records it), so any subset of tasks can run in
+// any process; results are the same bytes wherever a task ran. report_builder.cc merges the task
+// files into report.json.
 
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +30,14 @@
 
 namespace qexp::exp {
 
+struct Task {
+  enum Kind { kCalibration, kEval, kLayers } kind = kEval;
+  int phase = 2;
+  size_t variant = 0;  ///< kEval, kLayers; kCalibration: the first variant using the key
+  int shard = 0;       ///< kEval
+  std::string file;    ///< journal file name
+};
+
 struct RunContext {
   const ExperimentConfig& config;
   const calib::PluginRegistry& registry;
@@ -29,7 +46,6 @@ struct RunContext {
   Journal journal;
   std::string out_dir;
   int threads = 1;
-  int64_t reused = 0;  ///< variants taken from the journal
 
   data::Manifest eval_manifest;
   std::shared_ptr<const data::Dataset> eval_dataset;
@@ -38,44 +54,48 @@ struct RunContext {
   Tensor first_input;                 ///< the first eval input (latency measurements)
   int64_t classes = 0;
   bool probabilities = false;  ///< the float model ends in SOFTMAX
+  std::string model_sha256;
 
-  int baseline = -1;                    ///< index of the baseline variant, -1 if none
-  std::vector<float> baseline_outputs;  ///< [eval images × classes]; empty until known
-  /// Statistics per calibration key, computed on first use.
+  int baseline = -1;  ///< index of the baseline variant, -1 if none
+  std::vector<Task> tasks;
+  int64_t computed = 0, reused = 0;  ///< tasks run / found finished by this process
+  std::set<std::string> done;        ///< task files this process recorded
+
+  // In-process caches.
   std::map<std::string, std::shared_ptr<const calib::CalibrationStatistics>> statistics;
+  std::map<size_t, std::shared_ptr<const ir::Graph>> graphs;
+
+  int num_shards() const {
+    const int64_t size = config.dataset.shard_size;
+    return static_cast<int>((static_cast<int64_t>(eval_indices.size()) + size - 1) / size);
+  }
 };
 
-/// Identifies a variant's calibration subset; variants with equal keys share statistics.
-std::string calibration_key(const ExperimentConfig& config, const VariantConfig& variant);
-/// Journal task names.
-std::string variant_task(const VariantConfig& v);             ///< "variant-<name>.json"
-std::string outputs_task(const VariantConfig& v);             ///< "outputs-<name>.bin"
-std::string calibration_task(const std::string& key);         ///< "calib-<hash>.json"
+/// The tasks of a run, in their fixed order (phase 1 first).
+std::vector<Task> plan_tasks(const RunContext& ctx);
+/// Identifies a calibration subset (content-addressed: model, data, preprocessing, subset).
+std::string calibration_key(const RunContext& ctx, const VariantConfig& v);
+std::string calibration_task(const RunContext& ctx, const VariantConfig& v);
+std::string eval_task(const VariantConfig& v, int shard);
+std::string outputs_task(const VariantConfig& v, int shard);
+std::string layers_task(const VariantConfig& v);
 
-/// Builds, measures and exports one variant. Returns the task document
-/// {"result": {…report variant…}, "timing": {…}}; kCancelled when interrupted.
-Result<nlohmann::json> run_variant(RunContext& ctx, size_t index);
+/// Whether a journal file holds a finished task (present, parseable, without "error" when
+/// `retry_errors`).
+bool finished(const RunContext& ctx, const std::string& file, bool retry_errors);
 
-/// Calibration statistics for a variant (computed once per key and recorded as a histogram
-/// summary task for the report).
-Result<std::shared_ptr<const calib::CalibrationStatistics>> statistics_for(RunContext& ctx,
-                                                                          const VariantConfig& v);
-
-/// One variant's place in the report: its task document, or why it has none.
-struct VariantOutcome {
-  std::optional<nlohmann::json> task;  ///< {"result", "timing"} when it ran
-  std::string status = "not_run";      ///< ok, failed, not_run
-  std::string error;
-};
-
-/// The whole report.json document.
-nlohmann::json build_report(const RunContext& ctx, const std::vector<VariantOutcome>& outcomes,
-                            bool interrupted, double total_seconds);
+/// Runs one task and records it (a failure is recorded as {"error": …}). kCancelled when
+/// interrupted (nothing recorded); other errors are file-system errors.
+Status run_task(RunContext& ctx, const Task& task);
 
 /// The resolved settings of a variant (report.json `variants[].settings`).
 nlohmann::json settings_json(const VariantConfig& v);
-
 /// JSON number or null for an optional value.
 nlohmann::json opt_number(const std::optional<double>& v);
+/// A journal file parsed, or null when missing / malformed.
+nlohmann::json load_json(const RunContext& ctx, const std::string& file);
+
+/// The whole report.json document from the task files (missing ones make variants `not_run`).
+nlohmann::json build_report(const RunContext& ctx, bool interrupted, double total_seconds);
 
 }  // namespace qexp::exp

@@ -145,14 +145,14 @@ TEST(RunTest, KilledTwiceAndResumedGivesTheUninterruptedReport) {
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   const std::string out = dir + "/killed";
   std::vector<std::string> argv = small_run(out, 1);
-  // Kill 1: once the float baseline is journaled (during int8-kl's calibration).
-  int st = signal_when(spawn(argv, dir + "/kill1.log"), out + "/tasks/variant-float.json",
+  // Kill 1: once the float baseline's evaluation is journaled (phase 1 done).
+  int st = signal_when(spawn(argv, dir + "/kill1.log"), out + "/tasks/eval-float-0.json",
                        SIGKILL);
   EXPECT_TRUE(WIFSIGNALED(st)) << "the run ended before it could be killed";
-  EXPECT_FALSE(fs::exists(out + "/tasks/variant-int8-minmax.json"));
+  EXPECT_FALSE(fs::exists(out + "/tasks/layers-int8-minmax.json"));
   argv.push_back("--resume");
-  // Kill 2: once int8-kl is journaled (during int8-minmax).
-  st = signal_when(spawn(argv, dir + "/kill2.log"), out + "/tasks/variant-int8-kl.json",
+  // Kill 2: once int8-kl's evaluation is journaled (during int8-minmax's).
+  st = signal_when(spawn(argv, dir + "/kill2.log"), out + "/tasks/eval-int8-kl-0.json",
                    SIGKILL);
   EXPECT_TRUE(WIFSIGNALED(st));
   CommandResult last = run(argv, dir);
@@ -167,13 +167,13 @@ TEST(RunTest, InterruptWritesAPartialReportAndExits130) {
   const std::string dir = test_dir();
   const std::string out = dir + "/interrupted";
   int st = signal_when(spawn(small_run(out, 1), dir + "/int.log"),
-                       out + "/tasks/variant-float.json", SIGINT);
+                       out + "/tasks/eval-float-0.json", SIGINT);
   ASSERT_TRUE(WIFEXITED(st));
   EXPECT_EQ(WEXITSTATUS(st), 130) << read_text(dir + "/int.log.err");
   json r = json::parse(read_text(out + "/report.json"));
   EXPECT_EQ(r["status"], "partial");
-  EXPECT_EQ(r["variants"][0]["status"], "ok");
   EXPECT_EQ(r["variants"][2]["status"], "not_run");
+  EXPECT_TRUE(fs::exists(out + "/report.md"));
   EXPECT_NE(read_text(dir + "/int.log.err").find("--resume"), std::string::npos);
 }
 
@@ -187,6 +187,70 @@ TEST(RunTest, ResumeRefusesTheJournalOfAnotherConfig) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("holds a run of a different config"), std::string::npos) << r.err;
 }
+
+// Three shards as separate processes, each with its own directory, merged: the single-process
+// report. Then a killed shard re-run with --resume completes a merged report without redoing
+// the tasks it had finished.
+TEST(RunTest, ShardsMergeIntoTheSingleProcessReport) {
+  const std::string dir = test_dir();
+  auto with_limit = [](std::vector<std::string> argv) {
+    argv.insert(argv.end(), {"--set", "dataset.shard_size=100"});  // 3 evaluation shards
+    return argv;
+  };
+  CommandResult single = run(with_limit(small_run(dir + "/single", 2)), dir);
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<std::string> argv = with_limit(small_run(dir + "/s" + std::to_string(i), 1));
+    argv.insert(argv.end(), {"--shard", std::to_string(i) + "/3"});
+    CommandResult r = run(argv, dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/s" + std::to_string(i) + "/report.json"));
+  }
+  CommandResult merged = run({QEXP_CLI, "merge", dir + "/s0", dir + "/s1", dir + "/s2", "-q"}, dir);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(report_without_timing(dir + "/s0"), report_without_timing(dir + "/single"));
+
+  // Shard 1 of a shared directory killed after its first task; shards 0 and 2 complete; the
+  // merge is partial until shard 1 is resumed.
+  const std::string shared = dir + "/shared";
+  std::vector<std::string> one = with_limit(small_run(shared, 1));
+  one.insert(one.end(), {"--shard", "1/3"});
+  signal_when(spawn(one, dir + "/shard1.log"), shared + "/tasks/eval-float-0.json", SIGKILL);
+  for (int i : {0, 2}) {
+    std::vector<std::string> argv = with_limit(small_run(shared, 1));
+    argv.insert(argv.end(), {"--shard", std::to_string(i) + "/3"});
+    ASSERT_EQ(run(argv, dir).exit_code, 0);
+  }
+  CommandResult partial = run({QEXP_CLI, "merge", shared, "-q"}, dir);
+  EXPECT_EQ(partial.exit_code, 2) << partial.err;
+  EXPECT_NE(partial.err.find("tasks are missing"), std::string::npos) << partial.err;
+  EXPECT_EQ(json::parse(read_text(shared + "/report.json"))["status"], "partial");
+  one.push_back("--resume");
+  CommandResult resumed = run(one, dir);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("reused"), std::string::npos) << resumed.out;
+  ASSERT_EQ(run({QEXP_CLI, "merge", shared, "-q"}, dir).exit_code, 0);
+  EXPECT_EQ(report_without_timing(shared), report_without_timing(dir + "/single"));
+}
+
+#ifdef QEXP_MPIRUN
+// `mpirun -np 2 qexp run … --mpi` gives the single-process report (rank 0 writes it).
+TEST(RunTest, MpiRanksGiveTheSingleProcessReport) {
+  const std::string dir = test_dir();
+  std::vector<std::string> single = small_run(dir + "/single", 2);
+  single.insert(single.end(), {"--set", "dataset.shard_size=100"});
+  ASSERT_EQ(run(single, dir).exit_code, 0);
+  std::vector<std::string> argv = {QEXP_MPIRUN, "-np", "2", "--oversubscribe"};
+  std::vector<std::string> job = small_run(dir + "/mpi", 1);
+  argv.insert(argv.end(), job.begin(), job.end());
+  argv.insert(argv.end(), {"--set", "dataset.shard_size=100", "--mpi"});
+  setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+  setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+  CommandResult r = run(argv, dir);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(report_without_timing(dir + "/mpi"), report_without_timing(dir + "/single"));
+}
+#endif
 
 // Each bad config: one line "qexp: error: file:line:col: …", exit 2, no output directory.
 struct BadConfig {
