@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh --test     … plus what the test suite uses (Node.js + the real TFLite
 #                                       interpreter from npm, for conformance tests; libxml2-dev)
 #   scripts/install-deps.sh --trainer  … plus libtorch (only to retrain the demo models)
+#   scripts/install-deps.sh --fuzz     … plus clang 14 and its runtimes (libFuzzer, ASan, UBSan)
 #   scripts/install-deps.sh --check    print what is missing, install nothing (exit 1 if any)
 set -euo pipefail
 
@@ -20,15 +21,17 @@ build_pkgs=(g++ cmake ninja-build pkg-config ccache zlib1g-dev
 test_pkgs=(libxml2-dev  # the report tests parse report.html with a real XML parser
   libopenmpi-dev openmpi-bin)  # qexp run --mpi is built and tested (mpirun -np 2)
 trainer_pkgs=(libtorch-dev)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh, -DQEXP_BUILD_FUZZERS=ON
 
-want_test=0 want_trainer=0 check_only=0
+want_test=0 want_trainer=0 want_fuzz=0 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --trainer) want_trainer=1 ;;
+    --fuzz) want_fuzz=1 ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "install-deps.sh: unknown option '$arg' (expected --test, --trainer, --check)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "install-deps.sh: unknown option '$arg' (expected --test, --trainer, --fuzz, --check)" >&2; exit 2 ;;
   esac
 done
 
@@ -39,6 +42,7 @@ if [ "$want_test" = 1 ] && command -v node >/dev/null 2>&1 && ! command -v npm >
 fi
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 [ "$want_trainer" = 1 ] && pkgs+=("${trainer_pkgs[@]}")
+[ "$want_fuzz" = 1 ] && pkgs+=("${fuzz_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
