@@ -225,8 +225,8 @@ void add_run_command(CLI::App& app, Action* action) {
   sub->add_flag("--resume", args->resume,
                 "Continue an interrupted run in the output directory, reusing finished tasks");
   sub->add_option("--threads", args->threads,
-                  "Evaluation and calibration threads (default: interpreter.threads of the "
-                  "config); results do not depend on it");
+                  "Evaluation and calibration threads (default: interpreter.threads and "
+                  "calibration.threads of the config); results do not depend on it");
   sub->add_option("--set", args->overrides,
                   "Override a config key: KEY=VALUE, e.g. dataset.limit=1000 (repeatable)")
       ->allow_extra_args(false);

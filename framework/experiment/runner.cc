@@ -127,6 +127,7 @@ Result<RunOutcome> run_experiment(const ExperimentConfig& config,
   QEXP_ASSIGN_OR_RETURN(Journal journal, Journal::open(out_dir, record, journal_mode(options)));
   RunContext ctx{config, registry, options, std::move(float_graph), std::move(journal), out_dir};
   ctx.threads = options.threads > 0 ? options.threads : config.interpreter_threads;
+  ctx.calibration_threads = options.threads > 0 ? options.threads : config.calibration.threads;
   ctx.eval_manifest = std::move(manifest);
   ctx.eval_dataset = std::move(dataset);
   ctx.model_sha256 = std::move(model_sha);

@@ -45,7 +45,8 @@ struct RunContext {
   std::shared_ptr<const ir::Graph> float_graph;
   Journal journal;
   std::string out_dir;
-  int threads = 1;
+  int threads = 1;              ///< evaluation workers
+  int calibration_threads = 1;  ///< statistics workers
 
   data::Manifest eval_manifest;
   std::shared_ptr<const data::Dataset> eval_dataset;

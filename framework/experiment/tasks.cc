@@ -108,7 +108,7 @@ Task calibration_task_of(const RunContext& ctx, size_t variant) {
 Status calibration(RunContext& ctx, const Task& task) {
   const VariantConfig& first = ctx.config.variants[task.variant];
   CalibrationSetup setup = calibration_setup(ctx.config, first);
-  setup.threads = ctx.threads;
+  setup.threads = ctx.calibration_threads;
   // Histograms always: besides the calibrators that need them, the report draws them.
   setup.histograms = true;
   QEXP_LOG(kInfo) << "calibration statistics: " << setup.samples << " samples of '"
