@@ -48,9 +48,10 @@ Result<analysis::RegularizationRule> parse_layer_rule(const std::string& text) {
   return analysis::RegularizationRule{text.substr(0, eq), scale};
 }
 
-// Model options, analysis names and the registry: from the flags, or from --config.
+// Model options, analysis names, the registry and the stated regularization: from the flags, or
+// from --config (whose analysis.regularization the --l2 flags then override or extend).
 Status setup(const AnalyzeArgs& a, ModelLoadOptions* mo, std::vector<std::string>* names,
-             calib::PluginRegistry* registry) {
+             calib::PluginRegistry* registry, analysis::RegularizationConfig* regularization) {
   if (a.config.empty()) {
     QEXP_ASSIGN_OR_RETURN(*mo, model_load_options(a.graphdef));
     QEXP_ASSIGN_OR_RETURN(*registry, calib::registry_with_plugins(a.plugins));
@@ -65,6 +66,11 @@ Status setup(const AnalyzeArgs& a, ModelLoadOptions* mo, std::vector<std::string
            : s.config.analysis.empty() ? std::vector<std::string>{"weights"}
                                        : s.config.analysis;
   *registry = std::move(s.registry);
+  *regularization = {};
+  regularization->l2 = s.config.regularization.l2;
+  for (const auto& [pattern, l2] : s.config.regularization.layers) {
+    regularization->layers.push_back({pattern, l2});
+  }
   return ok_status();
 }
 
@@ -72,16 +78,18 @@ Status analyze(const AnalyzeArgs& a) {
   ModelLoadOptions mo;
   std::vector<std::string> names;
   calib::PluginRegistry registry;
-  QEXP_RETURN_IF_ERROR(setup(a, &mo, &names, &registry));
+  analysis::AnalysisInput in;
+  QEXP_RETURN_IF_ERROR(setup(a, &mo, &names, &registry, &in.regularization));
   mo.keep_imported = true;
   QEXP_ASSIGN_OR_RETURN(LoadedModel model, load_model(a.model, mo));
-  analysis::AnalysisInput in;
   in.float_graph = &model.graph;
   in.imported = model.imported ? &*model.imported : nullptr;
   if (a.l2 >= 0) in.regularization.l2 = a.l2;
+  // Flag rules come first: the first matching rule wins.
   for (const std::string& r : a.l2_layers) {
     QEXP_ASSIGN_OR_RETURN(analysis::RegularizationRule rule, parse_layer_rule(r));
-    in.regularization.layers.push_back(std::move(rule));
+    in.regularization.layers.insert(in.regularization.layers.begin() + (&r - a.l2_layers.data()),
+                                    std::move(rule));
   }
   QEXP_ASSIGN_OR_RETURN(nlohmann::json sections, analysis::run_analyses(registry, names, in));
   const nlohmann::json doc = {{"model", a.model},

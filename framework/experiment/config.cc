@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <regex>
 #include <set>
 #include <utility>
 
@@ -431,6 +434,61 @@ struct Parser {
     return ok_status();
   }
 
+  // `analysis: [names]`, or the map form `{run: [names], regularization: {l2: S, layers:
+  // [{pattern: REGEX, l2: S}]}}`.
+  Status analysis(const Field& f) {
+    if (!f.value.IsMap()) {
+      QEXP_ASSIGN_OR_RETURN(c.analysis, r.str_list(f));
+      return ok_status();
+    }
+    QEXP_ASSIGN_OR_RETURN(auto fs, r.fields(f.value, f.path, {"run", "regularization"}));
+    for (const Field& a : fs) {
+      if (a.key.Scalar() == "run") {
+        QEXP_ASSIGN_OR_RETURN(c.analysis, r.str_list(a));
+        continue;
+      }
+      QEXP_ASSIGN_OR_RETURN(auto rs, r.fields(a.value, a.path, {"l2", "layers"}));
+      for (const Field& x : rs) {
+        if (x.key.Scalar() == "l2") {
+          QEXP_ASSIGN_OR_RETURN(c.regularization.l2, l2_scale(x));
+          continue;
+        }
+        QEXP_ASSIGN_OR_RETURN(auto items, r.items(x, "{pattern, l2} maps"));
+        for (const Field& item : items) {
+          QEXP_ASSIGN_OR_RETURN(auto ps, r.fields(item.value, item.path, {"pattern", "l2"}));
+          std::pair<std::string, double> rule{"", -1.0};
+          for (const Field& p : ps) {
+            if (p.key.Scalar() == "l2") {
+              QEXP_ASSIGN_OR_RETURN(rule.second, l2_scale(p));
+            } else {
+              QEXP_ASSIGN_OR_RETURN(rule.first, r.non_empty_str(p));
+              try {
+                std::regex re(rule.first);
+              } catch (const std::regex_error& e) {
+                return r.error(p, str_cat("not a valid regular expression: ", e.what()));
+              }
+            }
+          }
+          if (rule.first.empty() || rule.second < 0) {
+            return r.error(item, "needs both pattern and l2");
+          }
+          c.regularization.layers.push_back(std::move(rule));
+        }
+      }
+    }
+    return ok_status();
+  }
+
+  Result<double> l2_scale(const Field& f) const {
+    QEXP_ASSIGN_OR_RETURN(std::string text, r.str(f));
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < 0) {
+      return r.error(f, str_cat("expected a number >= 0, got ", qexp::quoted(text)));
+    }
+    return v;
+  }
+
   Status dataset(const Field& s) {
     QEXP_ASSIGN_OR_RETURN(auto fs,
                           r.fields(s.value, s.path, {"manifest", "split", "limit", "shard_size"}));
@@ -734,7 +792,7 @@ Status parse_root(const Reader& r, const YAML::Node& root, ExperimentConfig& c) 
         c.interpreter_threads = static_cast<int>(v);
       }
     } else if (k == "analysis") {
-      QEXP_ASSIGN_OR_RETURN(c.analysis, r.str_list(f));
+      QEXP_RETURN_IF_ERROR(p.analysis(f));
     } else if (k == "metrics") {
       QEXP_ASSIGN_OR_RETURN(auto ms, r.fields(f.value, f.path, {"layer_samples", "latency_runs"}));
       for (const Field& t : ms) {
@@ -860,7 +918,23 @@ Value to_value(const ExperimentConfig& c) {
   }
   root.add("exclude", str_list_value(c.exclude));
   root.add("interpreter", Value::map()).add("threads", Value::num(c.interpreter_threads));
-  root.add("analysis", str_list_value(c.analysis));
+  if (c.regularization.empty()) {
+    root.add("analysis", str_list_value(c.analysis));
+  } else {
+    Value& an = root.add("analysis", Value::map());
+    an.add("run", str_list_value(c.analysis));
+    Value& reg = an.add("regularization", Value::map());
+    if (c.regularization.l2) {
+      reg.add("l2", Value{Value::kNumber, format_double(*c.regularization.l2), {}, {}});
+    }
+    Value& layers = reg.add("layers", Value::list());
+    for (const auto& [pattern, l2] : c.regularization.layers) {
+      Value rule = Value::map();
+      rule.add("pattern", Value::str(pattern));
+      rule.add("l2", Value{Value::kNumber, format_double(l2), {}, {}});
+      layers.items.push_back(std::move(rule));
+    }
+  }
   Value& met = root.add("metrics", Value::map());
   met.add("layer_samples", Value::num(c.metrics.layer_samples));
   met.add("latency_runs", Value::num(c.metrics.latency_runs));

@@ -18,8 +18,10 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "framework/core/status.h"
@@ -99,6 +101,15 @@ struct MetricsSection {
   int64_t latency_runs = 20;
 };
 
+/// `analysis.regularization` (docs/config.md): the L2 scales the model was trained with, for the
+/// weights analysis when the model file does not carry its regularizers.
+struct RegularizationSection {
+  std::optional<double> l2;  ///< every conv / depthwise / fully-connected kernel
+  /// {regex, scale}: kernels whose weight or op name matches; the first match wins over `l2`.
+  std::vector<std::pair<std::string, double>> layers;
+  bool empty() const { return !l2 && layers.empty(); }
+};
+
 struct ReportSection {
   /// Subset of json, md, csv, html, in that order; default all four.
   std::vector<std::string> formats;
@@ -116,6 +127,7 @@ struct ExperimentConfig {
   std::vector<std::string> exclude;     ///< ops every variant leaves in float
   int interpreter_threads = 1;
   std::vector<std::string> analysis;
+  RegularizationSection regularization;  ///< analysis.regularization
   MetricsSection metrics;
   ReportSection report;
   std::vector<std::string> plugins;           ///< as written

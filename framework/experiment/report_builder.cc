@@ -332,6 +332,10 @@ json analyses(const RunContext& ctx, const json& variants) {
   analysis::AnalysisInput in;
   in.float_graph = ctx.float_graph.get();
   in.variants = &variants;
+  in.regularization.l2 = c.regularization.l2;
+  for (const auto& [pattern, l2] : c.regularization.layers) {
+    in.regularization.layers.push_back({pattern, l2});
+  }
   auto r = analysis::run_analyses_on_model(ctx.registry, c.analysis, c.model.resolved_path,
                                            c.model.input_arrays, c.model.output_arrays, in);
   return r.ok() ? std::move(r).value() : json{{"error", r.status().message()}};

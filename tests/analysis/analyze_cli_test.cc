@@ -73,6 +73,38 @@ TEST_F(AnalyzeCli, MarkdownOnStdoutWithoutOutputFlags) {
   EXPECT_EQ(r.out.rfind("# qexp analyze: ", 0), 0u);
 }
 
+// A small `qexp run` with `analysis` in the map form: report.json, report.md and report.html get
+// the weights section, with the run's per-layer weight-only SQNR next to the predictions.
+TEST_F(AnalyzeCli, RunWithAnalysisWritesTheSectionIntoEveryReport) {
+  const std::string src = QEXP_SOURCE_DIR;
+  const std::string config = path("c.yaml");
+  const std::string text = "model: {path: " + kNoL2 + "}\ndataset: {manifest: " + src +
+                           "/datasets/fashion_mnist.yaml, limit: 20}\ncalibration: {samples: 10}\n"
+                           "variants:\n  - {name: float, mode: float}\n"
+                           "  - {name: pt, mode: int8, calibrator: minmax, per_channel: false}\n"
+                           "metrics: {layer_samples: 2, latency_runs: 0}\n"
+                           "analysis: {run: [weights], regularization: {l2: 0.0001}}\n";
+  write_bytes(config, text.data(), text.size());
+  auto r = qexp({"run", config, "--out", path("out"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(read_text(path("out/report.json")));
+  const auto& w = report["analysis"]["weights"];
+  ASSERT_EQ(w["layers"].size(), 16u);
+  EXPECT_EQ(w["layers"][3]["regularization"]["source"], "config");
+  ASSERT_EQ(w["layers"][3]["run"].size(), 1u);
+  EXPECT_EQ(w["layers"][3]["run"][0]["variant"], "pt");
+  EXPECT_TRUE(w["layers"][3]["run"][0]["weight_only_sqnr_db"].is_number());
+  EXPECT_EQ(w["prediction"]["run"][0]["layers"], 16);
+  EXPECT_EQ(report["config"]["analysis"]["regularization"]["l2"], 1e-4);
+  EXPECT_NE(read_text(path("out/report.md")).find("## Weight analysis"), std::string::npos);
+  EXPECT_NE(read_text(path("out/report.html")).find("id=\"chart-wq-0\""), std::string::npos);
+  // --config: the config's analysis list and regularization apply to `qexp analyze` too.
+  r = qexp({"analyze", kNoL2, "--config", config, "--json", path("a.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto a = nlohmann::json::parse(read_text(path("a.json")));
+  EXPECT_EQ(a["analysis"]["weights"]["layers"][0]["regularization"]["l2"], 1e-4);
+}
+
 TEST_F(AnalyzeCli, BadInputsAreOneLineErrors) {
   auto r = qexp({"analyze", path("missing.pb")});
   EXPECT_EQ(r.exit_code, 2);

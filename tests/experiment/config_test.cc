@@ -387,6 +387,30 @@ TEST(ConfigOutput, ResolvedConfigRoundTripsAndHashIsStable) {
   EXPECT_EQ(json.substr(0, 47), "{\n  \"experiment\": {\n    \"name\": \"x\",\n    \"seed\"");
 }
 
+TEST(ConfigAnalysis, RegularizationMapFormParsesChecksAndRoundTrips) {
+  auto r = parse(std::string(kBase) +
+                 "analysis:\n  run: [weights]\n  regularization:\n    l2: 1e-4\n"
+                 "    layers: [{pattern: Logits, l2: 0.001}]\n");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->analysis, (std::vector<std::string>{"weights"}));
+  EXPECT_EQ(r->regularization.l2, 1e-4);
+  ASSERT_EQ(r->regularization.layers.size(), 1u);
+  EXPECT_EQ(r->regularization.layers[0], (std::pair<std::string, double>{"Logits", 1e-3}));
+  auto again = parse(to_yaml(*r));
+  ASSERT_TRUE(again.ok()) << again.status().message() << "\n" << to_yaml(*r);
+  EXPECT_EQ(to_json(*again), to_json(*r));
+  EXPECT_TRUE(parse(std::string(kBase) + "analysis: [weights]\n")->regularization.empty());
+  EXPECT_EQ(error_of(std::string(kBase) + "analysis: {regularization: {l2: -1}}\n"),
+            "configs/x.yaml:9:33: analysis.regularization.l2: expected a number >= 0, got '-1'");
+  EXPECT_EQ(error_of(std::string(kBase) +
+                     "analysis: {regularization: {layers: [{pattern: 'a[', l2: 1}]}}\n")
+                .substr(0, 70),
+            "configs/x.yaml:9:48: analysis.regularization.layers[0].pattern: not a ");
+  EXPECT_EQ(error_of(std::string(kBase) + "analysis: {regularisation: {}}\n"),
+            "configs/x.yaml:9:12: analysis.regularisation: unknown key (did you mean "
+            "'regularization'?); valid keys: run, regularization");
+}
+
 TEST(ConfigOutput, QuantizeOptionsMergeGlobalAndVariantExcludes) {
   auto r = parse(std::string(kBase) +
                  "    exclude: [SOFTMAX]\n    io_type: int8\n"
