@@ -67,6 +67,22 @@ TEST_F(AnalyzeCli, StatedRegularizationForAModelWithoutRegularizers) {
   EXPECT_EQ(w["layers"][15]["regularization"]["source"], "config");
 }
 
+// A TFLite file has no imported GraphDef: no regularizers, no batch-norm comparison, the rest
+// of the analysis all the same.
+TEST_F(AnalyzeCli, TfliteModelHasNoPrePassGraph) {
+  auto r = qexp({"convert", kModel, "-o", path("m.tflite")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = qexp({"analyze", path("m.tflite"), "--json", path("a.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_text(path("a.json")));
+  const auto& w = doc["analysis"]["weights"];
+  EXPECT_EQ(doc["format"], "tflite");
+  EXPECT_TRUE(w["regularizers"].empty());
+  ASSERT_EQ(w["layers"].size(), 16u);
+  EXPECT_TRUE(w["layers"][0]["bn_fold"].is_null());
+  EXPECT_EQ(w["prediction"]["per_tensor"]["within_1_5_db"], 16);
+}
+
 TEST_F(AnalyzeCli, MarkdownOnStdoutWithoutOutputFlags) {
   auto r = qexp({"analyze", kModel});
   ASSERT_EQ(r.exit_code, 0) << r.err;
