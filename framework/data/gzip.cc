@@ -40,16 +40,19 @@ std::string zlib_reason(const z_stream& zs, int rc) {
   return str_cat("zlib error ", rc);
 }
 
-// The gzip trailer's ISIZE (input size mod 2^32) of the last member: a reserve() hint only.
-size_t size_hint(std::span<const uint8_t> in, int64_t max_output_bytes) {
-  if (in.size() < 18) return 0;
+}  // namespace
+
+// The gzip trailer's ISIZE (input size mod 2^32) of the last member is untrusted: it only sizes a
+// reserve() and is capped by what deflate can expand the input to (at most 1032:1).
+size_t gunzip_reserve_hint(std::span<const uint8_t> in, int64_t max_output_bytes) {
+  if (in.size() < 18 || max_output_bytes <= 0) return 0;
   const uint8_t* t = in.data() + in.size() - 4;
   uint64_t isize =
       uint64_t{t[0]} | (uint64_t{t[1]} << 8) | (uint64_t{t[2]} << 16) | (uint64_t{t[3]} << 24);
-  return static_cast<size_t>(std::min<uint64_t>(isize, static_cast<uint64_t>(max_output_bytes)));
+  const uint64_t most = std::min<uint64_t>(static_cast<uint64_t>(max_output_bytes),
+                                           uint64_t{1032} * static_cast<uint64_t>(in.size()));
+  return static_cast<size_t>(std::min<uint64_t>(isize, most));
 }
-
-}  // namespace
 
 bool is_gzip(std::span<const uint8_t> bytes) {
   return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
@@ -64,7 +67,7 @@ Result<std::vector<uint8_t>> gunzip(std::span<const uint8_t> compressed, std::st
   if (!inflater.init()) return internal_error(str_cat(name, ": cannot initialise zlib"));
   z_stream& zs = inflater.stream();
   std::vector<uint8_t> out;
-  out.reserve(size_hint(compressed, max_output_bytes));
+  out.reserve(gunzip_reserve_hint(compressed, max_output_bytes));
   const uint8_t* in = compressed.data();
   size_t in_left = compressed.size();
   uint8_t buf[65536];

@@ -23,6 +23,11 @@ bool is_gzip(std::span<const uint8_t> bytes);
 Result<std::vector<uint8_t>> gunzip(std::span<const uint8_t> compressed, std::string_view name,
                                     int64_t max_output_bytes);
 
+/// How many output bytes gunzip reserves up front for `compressed`: the last member's ISIZE field,
+/// but never more than `max_output_bytes` nor 1032 times the compressed size (deflate's largest
+/// expansion), so a tiny file whose trailer claims 4 GiB cannot make qexp allocate 1 GiB.
+size_t gunzip_reserve_hint(std::span<const uint8_t> compressed, int64_t max_output_bytes);
+
 /// Compresses `bytes` into a single gzip member (zlib level `level`, 0..9).
 Result<std::vector<uint8_t>> gzip_compress(std::span<const uint8_t> bytes, int level = 6);
 

@@ -205,6 +205,23 @@ TEST(Idx, DecompressionStopsAtTheConfiguredLimit) {
   EXPECT_EQ(r.status().message(), "bomb.gz: decompresses to more than the limit of 1048576 bytes");
 }
 
+// Found by tests/fuzz/idx (corpus: gzip_isize_4gib.gz): a 29-byte gzip file whose trailer claims
+// 4 GiB made gunzip reserve the whole limit (1 GiB by default) before inflating anything.
+TEST(Idx, GzipTrailerSizeDoesNotDecideTheAllocation) {
+  std::vector<uint8_t> small = gz(std::vector<uint8_t>{0, 0, 8, 1, 0, 0, 0, 1, 5});
+  ASSERT_GE(small.size(), 18u);
+  for (size_t i = small.size() - 4; i < small.size(); ++i) small[i] = 0xff;  // ISIZE = 2^32 - 1
+  const int64_t limit = int64_t{1} << 30;
+  EXPECT_LE(gunzip_reserve_hint(small, limit), 1032 * small.size());
+  EXPECT_EQ(gunzip_reserve_hint(small, 16), 16u);
+  auto r = parse_idx_labels(small, "isize.gz");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  // A genuine 64 KiB stream still gets its exact size reserved.
+  const auto zeros = gz(std::vector<uint8_t>(size_t{64} << 10, 0));
+  EXPECT_EQ(gunzip_reserve_hint(zeros, limit), size_t{64} << 10);
+}
+
 // Untrusted input never crashes: seeded byte flips (mostly in the header) and truncations of
 // raw and gzip IDX files parse or fail with a message naming the file.
 TEST(Idx, MutatedFilesParseOrFailWithoutCrashing) {
