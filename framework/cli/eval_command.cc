@@ -16,7 +16,7 @@ namespace qexp::cli {
 namespace {
 
 struct EvalArgs {
-  std::string model, dataset, split = "test", json_out;
+  std::string model, dataset, split = "test", json_out, rounding_profile = "tflite";
   GraphDefArgs graphdef;
   int64_t limit = -1;
   int threads = 1;
@@ -64,6 +64,8 @@ Status run_eval(const EvalArgs& args) {
   exp::EvalOptions eopts;
   eopts.threads = args.threads;
   eopts.skip_bad_samples = manifest.on_error == data::OnError::kSkip;
+  QEXP_ASSIGN_OR_RETURN(eopts.rounding_profile,
+                        parse_rounding_profile_option(args.rounding_profile));
   QEXP_ASSIGN_OR_RETURN(exp::EvalResult r,
                         exp::evaluate(graph, *ds, manifest.preprocess, indices, eopts));
   std::string out = str_cat("model: ", args.model, "\ndataset: ", manifest.name, " (", args.split,
@@ -103,6 +105,9 @@ void add_eval_command(CLI::App& app, Action* action) {
   sub->add_option("--threads", args->threads, "Worker threads (default 1)");
   sub->add_option("--json", args->json_out, "Also write the results as JSON to this file");
   sub->add_flag("--per-class", args->per_class, "Print per-class accuracy");
+  sub->add_option("--rounding-profile", args->rounding_profile,
+                  "Integer rounding of the quantized kernels: tflite (TFLite's builtin kernels, "
+                  "default) or xnnpack (TFLite with the XNNPACK delegate)");
   add_graphdef_options(sub, &args->graphdef, false);
   sub->callback([args, action] { *action = [args] { return run_eval(*args); }; });
 }

@@ -53,7 +53,9 @@ class Worker {
       : options_(options), dataset_(dataset), spec_(spec), indices_(indices), outcomes_(outcomes) {}
 
   Status init(std::shared_ptr<const ir::Graph> graph) {
-    QEXP_ASSIGN_OR_RETURN(interp_, interp::Interpreter::create(graph));
+    interp::InterpreterOptions io;
+    io.rounding_profile = options_.rounding_profile;
+    QEXP_ASSIGN_OR_RETURN(interp_, interp::Interpreter::create(graph, io));
     graph_ = graph;
     return ok_status();
   }

@@ -17,6 +17,7 @@
 #include "framework/core/tensor.h"
 #include "framework/data/dataset.h"
 #include "framework/data/preprocess.h"
+#include "framework/interpreter/kernels/rounding.h"
 #include "framework/ir/graph.h"
 
 namespace qexp::exp {
@@ -30,6 +31,8 @@ struct EvalOptions {
   /// Called from worker threads with each sample's position in `indices` and the model's first
   /// output (valid only during the call). Optional.
   std::function<void(int64_t position, const TensorView& output)> on_output;
+  /// Whose integer rounding the quantized kernels reproduce (interpreter/kernels/rounding.h).
+  interp::RoundingProfile rounding_profile = interp::RoundingProfile::kTfliteBuiltin;
   /// When set and it becomes true, evaluation stops early with a kCancelled error. Not owned.
   const std::atomic<bool>* cancel = nullptr;
 };

@@ -2,12 +2,17 @@
 
 #include "framework/calibration/registry.h"
 #include "framework/calibration/sample_source.h"
+#include "framework/core/strings.h"
 #include "framework/data/manifest.h"
 
 namespace qexp::exp {
 
 Result<calib::CalibrationStatistics> collect_calibration(
     std::shared_ptr<const ir::Graph> float_graph, const CalibrationSetup& setup) {
+  if (setup.samples < 1) {
+    return invalid_argument(str_cat("calibration: ", setup.samples,
+                                    " samples requested; at least 1 is needed"));
+  }
   QEXP_ASSIGN_OR_RETURN(data::Manifest manifest, data::load_manifest(setup.manifest));
   QEXP_ASSIGN_OR_RETURN(auto ds, data::open_dataset(manifest, setup.split));
   std::shared_ptr<const data::Dataset> dataset(std::move(ds));
