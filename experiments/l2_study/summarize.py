@@ -52,6 +52,7 @@ def row_of(r):
     out["pt_pred"] = mean([l["int8"]["per_tensor"]["predicted_sqnr_db"] for l in layers])
     out["pt_meas"] = mean([l["int8"]["per_tensor"]["measured_sqnr_db"] for l in layers])
     out["pc_meas"] = mean([l["int8"]["per_channel"]["measured_sqnr_db"] for l in layers])
+    out["worst_ch"] = min(l["int8"]["per_tensor"]["worst_channel_predicted_sqnr_db"] for l in layers)
     out["score"] = w["model"]["score"]
     regs = [f for f in w["regularizers"] if f["status"] == "ok"]
     out["detected"] = f"{len(regs)}×{regs[0]['l2']:g}" if regs else "none"
@@ -68,17 +69,17 @@ def fmt(x, d=2):
 def table(rows):
     head = ("| arch | L2 | L2 found | float top-1 | weight-only (Δ) | int8 per-ch. (Δ) | int8 per-tensor (Δ) "
             "| mean kurtosis | mean crest | ch.-range spread | ‖raw‖ | ‖folded‖ | weight SQNR per-tensor "
-            "pred. / meas. dB | per-ch. meas. dB | pred. within 1.5 dB (pt/pc) | ρ pred. vs run (pt) | score |")
+            "pred. / meas. dB | worst channel, per-tensor, pred. dB | per-ch. meas. dB | pred. within 1.5 dB (pt/pc) | ρ pred. vs run (pt) | score |")
     lines = [head, "|" + "---|" * head.count("|")[:-1] if False else "|" + "---|" * (head.count("|") - 1)]
     for (arch, label), scale, r in rows:
         if r is None:
-            lines.append(f"| {label} | {scale} | not run | | | | | | | | | | | | | | |")
+            lines.append(f"| {label} | {scale} | not run |" + " |" * 15)
             continue
         modes = " | ".join(f"{r[k][0]:.2f} ({r[k][1]:+.2f})" if r[k] else "–" for k, _ in MODES)
         lines.append(
             f"| {label} | {scale} | {r['detected']} | {r['float']:.2f} | {modes} | {fmt(r['kurtosis'])} | "
             f"{fmt(r['crest'])} | {fmt(r['spread'], 1)} | {fmt(r['raw_l2'], 1)} | {fmt(r['folded_l2'], 1)} | "
-            f"{fmt(r['pt_pred'])} / {fmt(r['pt_meas'])} | {fmt(r['pc_meas'])} | {r['within']} | "
+            f"{fmt(r['pt_pred'])} / {fmt(r['pt_meas'])} | {fmt(r['worst_ch'], 1)} | {fmt(r['pc_meas'])} | {r['within']} | "
             f"{fmt(r['rho'], 3)} | {fmt(r['score'], 1)} |")
     return "\n".join(lines) + "\n"
 
@@ -153,6 +154,20 @@ def main():
                     [(i, data[(arch, s)]["pt_meas"] if data[(arch, s)] else None) for i, s in enumerate(SCALES)]))
         wts.append((f"{label}: per-channel", COLORS[arch], True,
                     [(i, data[(arch, s)]["pc_meas"] if data[(arch, s)] else None) for i, s in enumerate(SCALES)]))
+    def series(key, arch):
+        return [(i, data[(arch, s)][key] if data[(arch, s)] else None) for i, s in enumerate(SCALES)]
+    norms, shape = [], []
+    for arch, label in ARCHS:
+        norms.append((f"{label}: raw kernels", COLORS[arch], True, series("raw_l2", arch)))
+        norms.append((f"{label}: folded", COLORS[arch], False, series("folded_l2", arch)))
+        shape.append((f"{label}: kurtosis", COLORS[arch], False, series("kurtosis", arch)))
+        shape.append((f"{label}: crest", COLORS[arch], True, series("crest", arch)))
+        shape.append((f"{label}: ch. spread", "#2ca02c" if arch == "bn" else "#9467bd", False,
+                      series("spread", arch)))
+    svg_plot(os.path.join(study, "plots", "norms.svg"),
+             "L2 norm of all kernels: raw (trained) vs folded (quantized)", "‖w‖₂", norms)
+    svg_plot(os.path.join(study, "plots", "shape.svg"),
+             "Folded weights: mean kurtosis, crest factor, channel-range spread", "value", shape)
     svg_plot(os.path.join(study, "plots", "accuracy.svg"), "Top-1 change vs float (pp)", "Δ top-1 (pp)", acc)
     svg_plot(os.path.join(study, "plots", "weights.svg"),
              "Mean int8 weight SQNR of the folded weights (dB)", "SQNR (dB)", wts)
