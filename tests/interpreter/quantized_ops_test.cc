@@ -203,6 +203,25 @@ TEST(MeanInt8, OtherParametersRescaleTheFloatMeanRoundingHalfAway) {
   EXPECT_EQ(run_int8(g, {-3, -2}), (std::vector<int>{-2}));
 }
 
+// Found by tests/fuzz/tflite (corpus: mean_subnormal_output_scale.tflite): an output scale of
+// 1.3e-43 made input_scale / output_scale infinite and the rescaled mean of zeros NaN, which was
+// then converted to an integer (undefined behaviour). Prepare now rejects the ratio, in every
+// rounding profile.
+TEST(MeanInt8, AbsurdScaleRatioIsAPrepareError) {
+  for (auto [axes, keep_dims] :
+       {std::pair{std::vector<int32_t>{1}, false}, std::pair{std::vector<int32_t>{1, 2}, false}}) {
+    const ir::Graph g = mean(Shape{1, 2, 2, 1}, axes, keep_dims, 1.3e-43f, -5);
+    const std::string error = create_error(g);
+    EXPECT_NE(error.find("op 'mean' (MEAN)"), std::string::npos) << error;
+    EXPECT_NE(error.find("input_scale / output_scale"), std::string::npos) << error;
+  }
+  InterpreterOptions xnnpack;
+  xnnpack.rounding_profile = RoundingProfile::kXnnpack;
+  const ir::Graph g = mean(Shape{1, 2, 2, 1}, {1, 2}, false, 1.3e-43f, -5);
+  const std::string error = create_error(g, xnnpack);
+  EXPECT_NE(error.find("input_scale / (count * output_scale)"), std::string::npos) << error;
+}
+
 TEST(RoundingProfile, NamesParseAndTheRuleTable) {
   EXPECT_EQ(rounding_profile_name(RoundingProfile::kTfliteBuiltin), "tflite_builtin");
   EXPECT_EQ(parse_rounding_profile("xnnpack"), RoundingProfile::kXnnpack);

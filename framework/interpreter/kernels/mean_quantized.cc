@@ -68,6 +68,8 @@ class MeanInt8 final : public Kernel {
     if (xnnpack) {
       path_ = MeanPath::kXnnpack;
       xnnpack_scale_ = in_q_.scale / (out_q_.scale * static_cast<float>(count_));
+      QEXP_RETURN_IF_ERROR(
+          requant_multiplier(xnnpack_scale_, "input_scale / (count * output_scale)").status());
     } else if (spatial) {
       path_ = MeanPath::kSpatial;
       spatial_ = reference::spatial_mean_params(in_q_.scale, in_q_.zero_point, out_q_.scale,
@@ -80,6 +82,10 @@ class MeanInt8 final : public Kernel {
       path_ = MeanPath::kSame;
     } else {
       path_ = MeanPath::kRescale;
+      // The float rescale needs a sane ratio: a subnormal output scale makes it inf, then inf · 0
+      // is a NaN that no int8 represents (found by tests/fuzz/tflite).
+      QEXP_RETURN_IF_ERROR(
+          requant_multiplier(in_q_.scale / out_q_.scale, "input_scale / output_scale").status());
     }
     return c.request_scratch(out_size_ * static_cast<int64_t>(sizeof(int64_t)));
   }
