@@ -15,10 +15,12 @@
 
 #include "framework/calibration/registry.h"
 #include "framework/core/file_io.h"
+#include "framework/core/regex.h"
 #include "framework/core/sha256.h"
 #include "framework/core/strings.h"
 #include "framework/data/manifest.h"
 #include "framework/data/yaml_reader.h"
+#include "framework/ir/graph.h"
 
 namespace qexp::exp {
 namespace fs = std::filesystem;
@@ -376,6 +378,21 @@ class Reader {
 // ---------------------------------------------------------------------------------------------
 // Sections
 
+// An exclude entry is an op type or a regular expression over op names; a pattern that does
+// not compile (or is too long / deeply nested for std::regex) is an error at its position.
+Status check_exclude_patterns(const Reader& r, const Field& f,
+                              const std::vector<std::string>& patterns) {
+  for (const std::string& p : patterns) {
+    if (ir::parse_op_type(p)) continue;
+    if (Result<std::regex> re = compile_regex(p); !re.ok()) {
+      return r.error(f, str_cat("exclude entry ", qexp::quoted(p.substr(0, 40)),
+                                " is neither an op type nor a valid regular expression: ",
+                                re.status().message()));
+    }
+  }
+  return ok_status();
+}
+
 struct Parser {
   const Reader& r;
   ExperimentConfig& c;
@@ -462,10 +479,9 @@ struct Parser {
               QEXP_ASSIGN_OR_RETURN(rule.second, l2_scale(p));
             } else {
               QEXP_ASSIGN_OR_RETURN(rule.first, r.non_empty_str(p));
-              try {
-                std::regex re(rule.first);
-              } catch (const std::regex_error& e) {
-                return r.error(p, str_cat("not a valid regular expression: ", e.what()));
+              if (Result<std::regex> re = compile_regex(rule.first); !re.ok()) {
+                return r.error(p, str_cat("not a valid regular expression: ",
+                                          re.status().message()));
               }
             }
           }
@@ -585,6 +601,7 @@ struct Parser {
         v.io_type = *quant::parse_io_type(t);
       } else if (k == "exclude") {
         QEXP_ASSIGN_OR_RETURN(v.exclude, r.str_list(f));
+        QEXP_RETURN_IF_ERROR(check_exclude_patterns(r, f, v.exclude));
       } else if (k == "dynamic_range_min_elements") {
         QEXP_ASSIGN_OR_RETURN(v.dynamic_range_min_elements, r.integer(f, 0, kMaxInt));
       } else if (k == "calibration_samples") {
@@ -785,6 +802,7 @@ Status parse_root(const Reader& r, const YAML::Node& root, ExperimentConfig& c) 
     const std::string k = f.key.Scalar();
     if (k == "exclude") {
       QEXP_ASSIGN_OR_RETURN(c.exclude, r.str_list(f));
+      QEXP_RETURN_IF_ERROR(check_exclude_patterns(r, f, c.exclude));
     } else if (k == "interpreter") {
       QEXP_ASSIGN_OR_RETURN(auto is, r.fields(f.value, f.path, {"threads"}));
       for (const Field& t : is) {

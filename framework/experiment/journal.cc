@@ -35,7 +35,11 @@ Result<RunRecord> parse_record(const std::string& file) {
     }
     return true;
   };
-  if (j.is_discarded() || !j.is_object() || j.value("journal_version", 0) != 1 ||
+  const auto version_is_1 = [&] {
+    return j.is_object() && j.contains("journal_version") &&
+           j["journal_version"].is_number_integer() && j["journal_version"].get<int64_t>() == 1;
+  };
+  if (j.is_discarded() || !j.is_object() || !version_is_1() ||
       !j.contains("config_sha256") || !j["config_sha256"].is_string() ||
       !j.contains("config_path") || !j["config_path"].is_string() ||
       !strings("overrides", &r.overrides) || !strings("plugin_files", &r.plugin_files)) {

@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "framework/core/regex.h"
 #include "framework/core/strings.h"
 #include "framework/ir/verifier.h"
 
@@ -138,13 +139,13 @@ class Quantizer {
         excluded_types_.insert(pattern);
         continue;
       }
-      try {
-        exclude_regex_.emplace_back(pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
+      Result<std::regex> re = compile_regex(pattern);
+      if (!re.ok()) {
         return invalid_argument(str_cat("exclude: ", quoted(pattern),
                                         " is neither an op type nor a valid regular expression (",
-                                        e.what(), ")"));
+                                        re.status().message(), ")"));
       }
+      exclude_regex_.push_back(std::move(re).value());
     }
     return ok_status();
   }

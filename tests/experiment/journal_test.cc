@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace qexp::exp {
 namespace {
@@ -70,6 +71,21 @@ TEST(Journal, RecordRoundTripsAndAbsorbCopiesOnlyMissingTasks) {
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.status().message().find("different config"), std::string::npos);
   EXPECT_FALSE(Journal::read_record(fresh_dir("absorb_none")).ok());
+}
+
+TEST(Journal, MalformedRecordsAreDataLossErrorsNotCrashes) {
+  const std::string dir = fresh_dir("malformed");
+  fs::create_directories(dir + "/tasks");
+  for (const char* text :
+       {"{\"journal_version\": \"1\", \"config_sha256\": \"x\", \"config_path\": \"p\", "
+        "\"overrides\": [], \"plugin_files\": []}",
+        "{\"journal_version\": 1, \"config_sha256\": 5}", "[1, 2]", "not json", ""}) {
+    std::ofstream(dir + "/tasks/run.json") << text;
+    auto r = Journal::read_record(dir);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << text;
+    EXPECT_NE(r.status().message().find("not a qexp run journal record"), std::string::npos);
+  }
 }
 
 TEST(Journal, ResumeWithoutAJournalStartsFresh) {
