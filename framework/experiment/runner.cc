@@ -82,25 +82,31 @@ Result<bool> run_phase(RunContext& ctx, int phase, RunOutcome* outcome) {
   return true;
 }
 
+// Counts the variants by status; the terminal summary lists at most 12 of them.
 void count_variants(const json& report, RunOutcome* outcome) {
+  constexpr int kShown = 12;
+  int listed = 0;
   for (const json& v : report["variants"]) {
     const std::string status = v["status"];
+    std::string line;
     if (status == "ok") {
       ++outcome->variants_ok;
       const json& a = v["accuracy"];
       char pct[32];
       std::snprintf(pct, sizeof(pct), "%.2f", a["top1"]["percent"].get<double>());
-      outcome->summary += str_cat("  ", v["name"].get<std::string>(), ": top-1 ", pct, " % (",
-                                  a["top1"]["correct"].get<int64_t>(), "/",
-                                  a["count"].get<int64_t>(), ")\n");
+      line = str_cat("  ", v["name"].get<std::string>(), ": top-1 ", pct, " % (",
+                     a["top1"]["correct"].get<int64_t>(), "/", a["count"].get<int64_t>(), ")\n");
     } else if (status == "failed") {
       ++outcome->variants_failed;
-      outcome->summary += str_cat("  ", v["name"].get<std::string>(), ": failed: ",
-                                  v["error"].get<std::string>(), "\n");
+      line = str_cat("  ", v["name"].get<std::string>(), ": failed: ",
+                     v["error"].get<std::string>(), "\n");
     } else {
       ++outcome->variants_not_run;
+      continue;
     }
+    if (listed++ < kShown) outcome->summary += line;
   }
+  if (listed > kShown) outcome->summary += str_cat("  … ", listed - kShown, " more in report.md\n");
 }
 
 }  // namespace
