@@ -870,17 +870,21 @@ struct Value {
   enum Kind { kString, kOption, kNumber, kBool, kList, kMap } kind = kString;
   std::string text;  // string, number or bool text
   std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> fields;
+  // Map entries as two parallel lists (a pair<string, Value> needs the complete type, which
+  // clang's libstdc++ checks refuse inside Value's own definition).
+  std::vector<std::string> keys;
+  std::vector<Value> values;
 
-  static Value str(std::string s) { return Value{kString, std::move(s), {}, {}}; }
-  static Value num(int64_t v) { return Value{kNumber, std::to_string(v), {}, {}}; }
-  static Value unum(uint64_t v) { return Value{kNumber, std::to_string(v), {}, {}}; }
-  static Value boolean(bool b) { return Value{kBool, b ? "true" : "false", {}, {}}; }
-  static Value list() { return Value{kList, "", {}, {}}; }
-  static Value map() { return Value{kMap, "", {}, {}}; }
+  static Value str(std::string s) { return Value{kString, std::move(s), {}, {}, {}}; }
+  static Value num(int64_t v) { return Value{kNumber, std::to_string(v), {}, {}, {}}; }
+  static Value unum(uint64_t v) { return Value{kNumber, std::to_string(v), {}, {}, {}}; }
+  static Value boolean(bool b) { return Value{kBool, b ? "true" : "false", {}, {}, {}}; }
+  static Value list() { return Value{kList, "", {}, {}, {}}; }
+  static Value map() { return Value{kMap, "", {}, {}, {}}; }
   Value& add(std::string key, Value v) {
-    fields.emplace_back(std::move(key), std::move(v));
-    return fields.back().second;
+    keys.push_back(std::move(key));
+    values.push_back(std::move(v));
+    return values.back();
   }
 };
 
@@ -1022,15 +1026,15 @@ void write_json(const Value& v, int indent, std::string& out) {
       out += std::string(static_cast<size_t>(indent), ' ') + "]";
       return;
     case Value::kMap:
-      if (v.fields.empty()) {
+      if (v.keys.empty()) {
         out += "{}";
         return;
       }
       out += "{\n";
-      for (size_t i = 0; i < v.fields.size(); ++i) {
-        out += pad + json_string(v.fields[i].first) + ": ";
-        write_json(v.fields[i].second, indent + 2, out);
-        out += i + 1 < v.fields.size() ? ",\n" : "\n";
+      for (size_t i = 0; i < v.keys.size(); ++i) {
+        out += pad + json_string(v.keys[i]) + ": ";
+        write_json(v.values[i], indent + 2, out);
+        out += i + 1 < v.keys.size() ? ",\n" : "\n";
       }
       out += std::string(static_cast<size_t>(indent), ' ') + "}";
       return;
@@ -1065,9 +1069,10 @@ std::string scalar_yaml(const Value& v) {
 void write_yaml(const Value& v, int indent, std::string& out) {
   const std::string pad(static_cast<size_t>(indent), ' ');
   if (v.kind == Value::kMap) {
-    for (const auto& [key, child] : v.fields) {
-      out += pad + yaml_string(key) + ":";
-      if (child.kind == Value::kMap && !child.fields.empty()) {
+    for (size_t i = 0; i < v.keys.size(); ++i) {
+      const Value& child = v.values[i];
+      out += pad + yaml_string(v.keys[i]) + ":";
+      if (child.kind == Value::kMap && !child.keys.empty()) {
         out += "\n";
         write_yaml(child, indent + 2, out);
       } else if (child.kind == Value::kList && !child.items.empty()) {
@@ -1083,7 +1088,7 @@ void write_yaml(const Value& v, int indent, std::string& out) {
     }
   } else if (v.kind == Value::kList) {
     for (const Value& item : v.items) {
-      if (item.kind == Value::kMap && !item.fields.empty()) {
+      if (item.kind == Value::kMap && !item.keys.empty()) {
         // "- key: value" then the other keys indented under it.
         std::string block;
         write_yaml(item, indent + 2, block);
