@@ -9,9 +9,9 @@ namespace qexp::exp {
 
 Result<calib::CalibrationStatistics> collect_calibration(
     std::shared_ptr<const ir::Graph> float_graph, const CalibrationSetup& setup) {
-  if (setup.samples < 1) {
+  if (setup.samples < 0) {  // 0 reaches the driver, whose error says "empty calibration set"
     return invalid_argument(str_cat("calibration: ", setup.samples,
-                                    " samples requested; at least 1 is needed"));
+                                    " samples requested; the count must not be negative"));
   }
   QEXP_ASSIGN_OR_RETURN(data::Manifest manifest, data::load_manifest(setup.manifest));
   QEXP_ASSIGN_OR_RETURN(auto ds, data::open_dataset(manifest, setup.split));
