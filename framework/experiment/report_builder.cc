@@ -34,7 +34,7 @@ json provenance(const RunContext& ctx) {
   p["model"] = {{"path", c.model.path},
                 {"format", ctx.options.model_format},
                 {"bytes", ec ? 0 : bytes},
-                {"sha256", file_sha256(c.model.resolved_path)}};
+                {"sha256", ctx.model_sha256}};
   p["dataset"] = {{"manifest", c.dataset.manifest},
                   {"manifest_sha256", file_sha256(c.dataset.resolved_manifest)},
                   {"name", ctx.eval_manifest.name},
@@ -43,7 +43,7 @@ json provenance(const RunContext& ctx) {
                   {"preprocess", data::canonical_text(ctx.eval_manifest.preprocess)},
                   {"preprocess_hash", data::preprocess_hash(ctx.eval_manifest.preprocess)}};
   p["calibration"] = {{"manifest", c.calibration.manifest},
-                      {"manifest_sha256", file_sha256(c.calibration.resolved_manifest)},
+                      {"manifest_sha256", ctx.calibration_manifest_sha256},
                       {"split", c.calibration.split}};
   std::vector<std::string> used;
   for (const VariantConfig& v : c.variants) {

@@ -127,6 +127,7 @@ Result<RunOutcome> run_experiment(const ExperimentConfig& config,
                         data::load_manifest(config.dataset.resolved_manifest));
   QEXP_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(manifest, config.dataset.split));
   QEXP_ASSIGN_OR_RETURN(std::string model_sha, sha256_file(config.model.resolved_path));
+  QEXP_ASSIGN_OR_RETURN(std::string calib_sha, sha256_file(config.calibration.resolved_manifest));
   QEXP_RETURN_IF_ERROR(make_directories(out_dir));
   RunRecord record{config_hash(config), options.config_path, options.overrides,
                    options.plugin_files};
@@ -137,6 +138,7 @@ Result<RunOutcome> run_experiment(const ExperimentConfig& config,
   ctx.eval_manifest = std::move(manifest);
   ctx.eval_dataset = std::move(dataset);
   ctx.model_sha256 = std::move(model_sha);
+  ctx.calibration_manifest_sha256 = std::move(calib_sha);
   QEXP_RETURN_IF_ERROR(prepare_inputs(ctx));
   for (size_t i = 0; i < config.variants.size(); ++i) {
     if (config.variants[i].mode == VariantMode::kFloat) {

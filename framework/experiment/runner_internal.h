@@ -56,6 +56,7 @@ struct RunContext {
   int64_t classes = 0;
   bool probabilities = false;  ///< the float model ends in SOFTMAX
   std::string model_sha256;
+  std::string calibration_manifest_sha256;  ///< of the calibration manifest file (its content)
 
   int baseline = -1;  ///< index of the baseline variant, -1 if none
   std::vector<Task> tasks;

@@ -9,7 +9,6 @@
 #include "framework/core/logging.h"
 #include "framework/core/sha256.h"
 #include "framework/core/strings.h"
-#include "framework/data/preprocess.h"
 #include "framework/experiment/evaluator.h"
 #include "framework/experiment/layer_metrics.h"
 #include "framework/experiment/metrics.h"
@@ -316,9 +315,10 @@ bool finished(const RunContext& ctx, const std::string& file, bool retry_errors)
 }
 
 std::string calibration_key(const RunContext& ctx, const VariantConfig& v) {
-  return str_cat(ctx.model_sha256, "|", ctx.config.calibration.resolved_manifest, "|",
+  // The calibration manifest by content: it names the files and the preprocessing.
+  return str_cat(ctx.model_sha256, "|", ctx.calibration_manifest_sha256, "|",
                  ctx.config.calibration.split, "|", v.calibration_samples, "|",
-                 v.calibration_seed, "|", data::preprocess_hash(ctx.eval_manifest.preprocess));
+                 v.calibration_seed);
 }
 std::string calibration_task(const RunContext& ctx, const VariantConfig& v) {
   return str_cat("calib-", sha256_hex(calibration_key(ctx, v)).substr(0, 16), ".json");
