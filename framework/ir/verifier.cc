@@ -64,6 +64,20 @@ Status verify_tensor(const Graph& g, int index) {
   return ok_status();
 }
 
+/// The first op writing each tensor (-1: none), to tell a cycle (a tensor read before the op that
+/// writes it runs) from a tensor nothing writes.
+std::vector<int> first_writers(const Graph& g) {
+  std::vector<int> writer(g.tensors.size(), -1);
+  for (size_t i = g.ops.size(); i-- > 0;) {
+    for (int t : g.ops[i].outputs) {
+      if (t >= 0 && static_cast<size_t>(t) < writer.size()) {
+        writer[static_cast<size_t>(t)] = static_cast<int>(i);
+      }
+    }
+  }
+  return writer;
+}
+
 }  // namespace
 
 Status verify(const Graph& g, const VerifyOptions& options) {
@@ -93,6 +107,7 @@ Status verify(const Graph& g, const VerifyOptions& options) {
     }
   }
 
+  const std::vector<int> writer = first_writers(g);
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const Op& op = g.ops[i];
     const OpInfo& info = op_info(op.type);
@@ -118,10 +133,13 @@ Status verify(const Graph& g, const VerifyOptions& options) {
                                         ", outside [0, ", num_tensors, ")"));
       }
       if (!available[static_cast<size_t>(t)]) {
-        int p = producer[static_cast<size_t>(t)];
-        return invalid_argument(str_cat(op_label(op, i), ": input ", k, " ", tensor_label(g, t),
-                                        p < 0 ? " is never produced before it is used"
-                                              : " is produced later (cycle or wrong order)"));
+        int p = writer[static_cast<size_t>(t)];
+        return invalid_argument(
+            str_cat(op_label(op, i), ": input ", k, " ", tensor_label(g, t),
+                    p < 0 ? " is never produced before it is used"
+                    : p == static_cast<int>(i)
+                        ? " is the op's own output (cycle)"
+                        : str_cat(" is produced later, by op ", p, " (cycle or wrong order)")));
       }
     }
     for (int t : op.outputs) {

@@ -228,5 +228,28 @@ TEST(GraphDefImporter, ConstantSizeMismatchIsRejected) {
             "test.pb: op 'r' (RESHAPE): cannot reshape [1,4] (4 elements) to [2,2,2] (8 elements)");
 }
 
+// Graph cycles (docs/reliability.md, malformed-model classes): a frozen GraphDef is a DAG; the
+// importer's depth-first walk from the outputs finds a node that is still open.
+TEST(GraphDefImporter, NodeCycleIsRejected) {
+  GraphDefWriter w;
+  ASSERT_TRUE(w.add_placeholder("x", DType::kFloat32, {1, 4}).ok());
+  AttrList t = {{"T", AttrValue::type(DataType::kFloat)}};
+  ASSERT_TRUE(w.add_node("a", "AddV2", {"x", "b"}, t).ok());
+  ASSERT_TRUE(w.add_node("b", "Relu", {"a"}, t).ok());
+  ASSERT_TRUE(w.add_node("y", "Relu", {"b"}, t).ok());
+  GraphDefImportOptions o;  // the default output choice needs the inputs' data to reach a node
+  o.output_arrays = {"y"};
+  EXPECT_EQ(error_of(import_writer(w, o)), "test.pb: the graph has a cycle through node 'b'");
+}
+
+TEST(GraphDefImporter, NodeConsumingItselfIsACycle) {
+  GraphDefWriter w;
+  ASSERT_TRUE(w.add_placeholder("x", DType::kFloat32, {1, 4}).ok());
+  AttrList t = {{"T", AttrValue::type(DataType::kFloat)}};
+  ASSERT_TRUE(w.add_node("a", "AddV2", {"x", "a"}, t).ok());
+  ASSERT_TRUE(w.add_node("y", "Relu", {"a"}, t).ok());
+  EXPECT_EQ(error_of(import_writer(w)), "test.pb: the graph has a cycle through node 'a'");
+}
+
 }  // namespace
 }  // namespace qexp::tf

@@ -495,6 +495,30 @@ TEST(TfliteMalformed, ConstantGraphInput) {
                "bad.tflite: graph input tensor 1 'conv1/weights' is a constant");
 }
 
+// A cycle: a TFLite subgraph lists operators in execution order, so an operator that reads the
+// output of a later operator (here CONV_2D reads DEQUANTIZE's output, which depends on CONV_2D)
+// closes a cycle; the interpreter would read a tensor nobody has written yet.
+TEST(TfliteMalformed, CycleThroughALaterOperator) {
+  expect_error(edit(int8_conv(), [](fbo::ModelT& m) { op(m, 1).inputs[0] = 5; }),
+               StatusCode::kInvalidArgument,
+               "bad.tflite: op 1 'conv/Relu_int8' (CONV_2D): input 0 tensor 5 'output' is "
+               "produced later, by op 2 (cycle or wrong order)");
+}
+
+TEST(TfliteMalformed, CycleOperatorConsumesItsOwnOutput) {
+  expect_error(edit(int8_conv(), [](fbo::ModelT& m) { op(m, 2).inputs[0] = 5; }),
+               StatusCode::kInvalidArgument,
+               "bad.tflite: op 2 'output' (DEQUANTIZE): input 0 tensor 5 'output' is the op's own "
+               "output (cycle)");
+}
+
+TEST(TfliteMalformed, TensorWrittenByTwoOperators) {
+  expect_error(edit(int8_conv(), [](fbo::ModelT& m) { op(m, 2).outputs[0] = 4; }),
+               StatusCode::kInvalidArgument,
+               "bad.tflite: op 2 'conv/Relu_int8' (DEQUANTIZE): output tensor 4 'conv/Relu_int8' "
+               "is a constant, a graph input or already produced");
+}
+
 TEST(TfliteMalformed, MetadataBufferIndexOutOfRange) {
   expect_error(edit(cnn(), [](fbo::ModelT& m) { m.metadata[0]->buffer = 500; }),
                StatusCode::kOutOfRange,

@@ -42,10 +42,22 @@ TEST(Verifier, RejectsCyclesAndWrongOrder) {
   Graph g = testing::conv_relu_graph();
   std::swap(g.ops[0], g.ops[1]);
   EXPECT_EQ(verify_message(g),
-            "op 0 'relu' (RELU6): input 0 tensor 3 'conv/out' is never produced before it is used");
+            "op 0 'relu' (RELU6): input 0 tensor 3 'conv/out' is produced later, by op 1 (cycle "
+            "or wrong order)");
   Graph c = testing::conv_relu_graph();
   c.ops[0].inputs[0] = c.find_tensor("relu");  // conv reads relu's output: a cycle
-  EXPECT_NE(verify_message(c).find("before it is used"), std::string::npos);
+  EXPECT_EQ(verify_message(c),
+            "op 0 'conv' (CONV_2D): input 0 tensor 4 'relu' is produced later, by op 1 (cycle "
+            "or wrong order)");
+  Graph self = testing::conv_relu_graph();
+  self.ops[1].inputs[0] = self.ops[1].outputs[0];  // relu reads its own output
+  EXPECT_EQ(verify_message(self),
+            "op 1 'relu' (RELU6): input 0 tensor 4 'relu' is the op's own output (cycle)");
+  Graph orphan = testing::conv_relu_graph();
+  orphan.ops[1].inputs[0] = orphan.add_tensor("nobody_writes_me", DType::kFloat32, Shape{1});
+  EXPECT_EQ(verify_message(orphan),
+            "op 1 'relu' (RELU6): input 0 tensor 5 'nobody_writes_me' is never produced before it "
+            "is used");
 }
 
 TEST(Verifier, RejectsConstantBufferOfWrongSize) {
