@@ -1,6 +1,7 @@
 #include "framework/interpreter/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -56,6 +57,9 @@ class InterpreterImpl final : public Interpreter {
   Status invoke() override;
   size_t arena_bytes() const override { return static_cast<size_t>(arena_bytes_); }
   std::string_view kernel_name(int op_index) const override;
+  std::string_view kernel_variant(int op_index) const override;
+  std::span<const int64_t> op_time_ns() const override { return op_time_ns_; }
+  void reset_profile() override { std::fill(op_time_ns_.begin(), op_time_ns_.end(), 0); }
 
  private:
   Status prepare_ops();
@@ -72,6 +76,7 @@ class InterpreterImpl final : public Interpreter {
   int64_t arena_bytes_ = 0;
   std::unique_ptr<ThreadPool> thread_pool_;
   TensorObserver* observer_ = nullptr;
+  std::vector<int64_t> op_time_ns_;  // per op, with options_.profile
 };
 
 Status InterpreterImpl::init() {
@@ -86,11 +91,14 @@ Status InterpreterImpl::init() {
   QEXP_RETURN_IF_ERROR(plan_and_allocate());
   thread_pool_ = std::make_unique<ThreadPool>(options_.num_threads);
   for (PreparedOp& op : ops_) op.context.thread_pool = thread_pool_.get();
+  if (options_.profile) op_time_ns_.assign(ops_.size(), 0);
   return ok_status();
 }
 
 Status InterpreterImpl::prepare_ops() {
   ops_.resize(graph_->ops.size());
+  const bool optimized = options_.kernel_set == KernelSet::kOptimized;
+  const Isa isa = effective_isa(options_.isa);
   for (size_t i = 0; i < graph_->ops.size(); ++i) {
     const ir::Op& op = graph_->ops[i];
     PreparedOp& p = ops_[i];
@@ -98,7 +106,8 @@ Status InterpreterImpl::prepare_ops() {
     if (!found.ok()) return std::move(found).status().with_context(op_label(op));
     p.registration = *found;
     p.kernel = p.registration->factory();
-    PrepareContext context(*graph_, op, options_.num_threads, options_.rounding_profile);
+    PrepareContext context(*graph_, op, options_.num_threads, options_.rounding_profile,
+                           optimized, isa);
     QEXP_RETURN_IF_ERROR_CTX(p.kernel->prepare(context), op_label(op));
     p.scratch_bytes = context.scratch_bytes();
   }
@@ -282,8 +291,17 @@ Status InterpreterImpl::invoke() {
   if (observer_ != nullptr) {
     for (int t : graph_->inputs) observer_->on_tensor(t, views_[static_cast<size_t>(t)]);
   }
+  const bool profile = !op_time_ns_.empty();
   for (size_t k = 0; k < ops_.size(); ++k) {
-    ops_[k].kernel->eval(ops_[k].context);
+    if (profile) {
+      const auto start = std::chrono::steady_clock::now();
+      ops_[k].kernel->eval(ops_[k].context);
+      op_time_ns_[k] += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    } else {
+      ops_[k].kernel->eval(ops_[k].context);
+    }
     if (observer_ != nullptr) {
       for (int t : graph_->ops[k].outputs) observer_->on_tensor(t, views_[static_cast<size_t>(t)]);
     }
@@ -295,6 +313,12 @@ std::string_view InterpreterImpl::kernel_name(int op_index) const {
   QEXP_CHECK_MSG(op_index >= 0 && static_cast<size_t>(op_index) < ops_.size(),
                  "op index out of range");
   return ops_[static_cast<size_t>(op_index)].registration->name;
+}
+
+std::string_view InterpreterImpl::kernel_variant(int op_index) const {
+  QEXP_CHECK_MSG(op_index >= 0 && static_cast<size_t>(op_index) < ops_.size(),
+                 "op index out of range");
+  return ops_[static_cast<size_t>(op_index)].kernel->variant();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "framework/core/status.h"
 #include "framework/core/tensor.h"
+#include "framework/interpreter/cpu_features.h"
 #include "framework/interpreter/kernels/rounding.h"
 #include "framework/ir/graph.h"
 
@@ -29,6 +31,8 @@ class TensorObserver {
   virtual void on_tensor(int tensor_id, const TensorView& value) = 0;
 };
 
+enum class KernelSet { kOptimized, kReference };
+
 struct InterpreterOptions {
   /// Threads kernels may use, in [1, 256]. Outputs are bit-identical for every thread count.
   int num_threads = 1;
@@ -38,6 +42,16 @@ struct InterpreterOptions {
   /// (kernels/rounding.h): TFLite's builtin kernels (the default, the reference semantics) or
   /// TFLite with the XNNPACK delegate. Float kernels do not depend on it.
   RoundingProfile rounding_profile = RoundingProfile::kTfliteBuiltin;
+  /// Which implementations kernels use. kOptimized lets each kernel's Prepare pick a faster
+  /// implementation where one applies (integer results bit-identical to the reference, float
+  /// within rounding); kReference runs the reference kernels only (the specification, used by
+  /// the differential tests).
+  KernelSet kernel_set = KernelSet::kOptimized;
+  /// Highest instruction set optimized kernels may use; nullopt: default_isa() (the CPU's,
+  /// capped by QEXP_ISA). A level above the CPU's is lowered to it.
+  std::optional<Isa> isa;
+  /// Time every op's eval (steady clock); read with op_time_ns().
+  bool profile = false;
 };
 
 class Interpreter {
@@ -76,6 +90,14 @@ class Interpreter {
   /// Name of the kernel chosen for op `op_index` (in graph().ops order), e.g. "conv2d_float"
   /// (the id in kernels/kernels.def). Precondition: 0 <= op_index < graph().ops.size().
   virtual std::string_view kernel_name(int op_index) const = 0;
+  /// Implementation the kernel of op `op_index` chose in Prepare: "reference" or e.g.
+  /// "gemm_avx512vnni". Same precondition as kernel_name.
+  virtual std::string_view kernel_variant(int op_index) const = 0;
+
+  /// With InterpreterOptions::profile: nanoseconds spent in each op's eval (graph().ops order),
+  /// summed over the invokes since create() or reset_profile(). Empty without profile.
+  virtual std::span<const int64_t> op_time_ns() const = 0;
+  virtual void reset_profile() = 0;
 };
 
 }  // namespace qexp::interp

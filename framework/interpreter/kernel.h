@@ -17,6 +17,7 @@
 
 #include "framework/core/status.h"
 #include "framework/core/tensor.h"
+#include "framework/interpreter/cpu_features.h"
 #include "framework/interpreter/kernels/rounding.h"
 #include "framework/interpreter/thread_pool.h"
 #include "framework/ir/graph.h"
@@ -29,8 +30,14 @@ namespace qexp::interp {
 class PrepareContext {
  public:
   PrepareContext(const ir::Graph& graph, const ir::Op& op, int num_threads,
-                 RoundingProfile rounding_profile = RoundingProfile::kTfliteBuiltin)
-      : graph_(graph), op_(op), num_threads_(num_threads), rounding_profile_(rounding_profile) {}
+                 RoundingProfile rounding_profile = RoundingProfile::kTfliteBuiltin,
+                 bool optimized = true, Isa isa = default_isa())
+      : graph_(graph),
+        op_(op),
+        num_threads_(num_threads),
+        rounding_profile_(rounding_profile),
+        optimized_(optimized),
+        isa_(isa) {}
 
   const ir::Graph& graph() const { return graph_; }
   const ir::Op& op() const { return op_; }
@@ -53,6 +60,10 @@ class PrepareContext {
   int num_threads() const { return num_threads_; }
   /// InterpreterOptions::rounding_profile: integer kernels pick their rounding rules from it.
   RoundingProfile rounding_profile() const { return rounding_profile_; }
+  /// False when the interpreter runs reference kernels only (InterpreterOptions::kernel_set).
+  bool optimized() const { return optimized_; }
+  /// Highest instruction set an optimized implementation may use (already capped to the CPU).
+  Isa isa() const { return isa_; }
 
   /// Declares the scratch memory eval needs (64-byte aligned, contents undefined at each eval,
   /// shared with other ops' scratch). Replaces an earlier request. Error if negative.
@@ -64,6 +75,8 @@ class PrepareContext {
   const ir::Op& op_;
   int num_threads_;
   RoundingProfile rounding_profile_;
+  bool optimized_;
+  Isa isa_;
   int64_t scratch_bytes_ = 0;
 };
 
@@ -91,6 +104,9 @@ class Kernel {
   /// Computes the op's outputs from its inputs. Must not allocate, validate or log; const so
   /// that one prepared kernel can never drift between invokes.
   virtual void eval(const EvalContext& context) const = 0;
+  /// The implementation Prepare chose, for logs, `qexp bench` and tests: "reference" unless an
+  /// optimized path was taken (e.g. "gemm_avx512vnni"). Valid after prepare.
+  virtual std::string_view variant() const { return "reference"; }
 };
 
 /// Creates a fresh, unprepared kernel.
