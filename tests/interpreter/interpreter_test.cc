@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -313,4 +315,69 @@ TEST(Interpreter, GraphOutputThatIsAGraphInputNeedsNoOps) {
 }
 
 }  // namespace
+
+// --- dispatch, kernel sets, profiling
+
+TEST(CpuFeatures, IsaNamesRoundTripAndUnknownNamesAreErrors) {
+  for (Isa isa : {Isa::kPortable, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni}) {
+    auto parsed = parse_isa(isa_name(isa));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, isa);
+  }
+  auto bad = parse_isa("sse9");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("avx512vnni"), std::string::npos);
+}
+
+TEST(CpuFeatures, ARequestedLevelIsCappedToTheCpu) {
+  EXPECT_EQ(effective_isa(Isa::kPortable), Isa::kPortable);
+  EXPECT_EQ(effective_isa(Isa::kAvx512Vnni), detected_isa());
+  EXPECT_LE(static_cast<int>(default_isa()), static_cast<int>(detected_isa()));
+}
+
+TEST(Interpreter, ReferenceKernelSetAndEveryIsaGiveTheSameFloatResultsWithinRounding) {
+  InterpreterOptions reference;
+  reference.kernel_set = KernelSet::kReference;
+  auto ref = make(small_net(), reference);
+  ASSERT_NE(ref, nullptr);
+  ASSERT_TRUE(ref->set_input_bytes(0, to_bytes(seeded_input(192, 5))).ok());
+  ASSERT_TRUE(ref->invoke().ok());
+  for (size_t k = 0; k < ref->graph().ops.size(); ++k) {
+    EXPECT_EQ(ref->kernel_variant(static_cast<int>(k)), "reference") << "op " << k;
+  }
+  const float* expected = ref->output(0).data<float>();
+  for (Isa isa : {Isa::kPortable, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni}) {
+    InterpreterOptions options;
+    options.isa = isa;
+    auto opt = make(small_net(), options);
+    ASSERT_NE(opt, nullptr);
+    ASSERT_TRUE(opt->set_input_bytes(0, to_bytes(seeded_input(192, 5))).ok());
+    ASSERT_TRUE(opt->invoke().ok());
+    const float* got = opt->output(0).data<float>();
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_NEAR(got[i], expected[i], 1e-5f * std::max(1.0f, std::fabs(expected[i])))
+          << isa_name(isa) << " output " << i;
+    }
+  }
+}
+
+TEST(Interpreter, ProfileSumsEveryOpsEvalTimeAcrossInvokes) {
+  InterpreterOptions options;
+  options.profile = true;
+  auto interp = make(small_net(), options);
+  ASSERT_NE(interp, nullptr);
+  ASSERT_EQ(interp->op_time_ns().size(), interp->graph().ops.size());
+  for (int64_t t : interp->op_time_ns()) EXPECT_EQ(t, 0);
+  ASSERT_TRUE(interp->invoke().ok());
+  std::vector<int64_t> once(interp->op_time_ns().begin(), interp->op_time_ns().end());
+  ASSERT_TRUE(interp->invoke().ok());
+  for (size_t k = 0; k < once.size(); ++k) {
+    EXPECT_GT(once[k], 0) << "op " << k;
+    EXPECT_GT(interp->op_time_ns()[k], once[k]) << "op " << k;
+  }
+  interp->reset_profile();
+  for (int64_t t : interp->op_time_ns()) EXPECT_EQ(t, 0);
+  EXPECT_TRUE(make(small_net())->op_time_ns().empty());
+}
+
 }  // namespace qexp::interp

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace qexp::interp {
@@ -71,4 +73,42 @@ TEST(ThreadPool, ManyConsecutiveJobsDoNotLoseOrRepeatChunks) {
 }
 
 }  // namespace
+
+// Back-to-back jobs are the interpreter's pattern (one per op): every job must see only its own
+// chunks, even when a worker is still leaving the previous job while the next is published.
+TEST(ThreadPool, ManyBackToBackJobsEachRunExactlyOnce) {
+  ThreadPool pool(3);
+  std::vector<int64_t> sums(20000, 0);
+  for (size_t job = 0; job < sums.size(); ++job) {
+    std::atomic<int64_t> sum{0};
+    pool.parallel_for(3 + static_cast<int64_t>(job % 5), 1, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) sum += i + 1;
+    });
+    sums[job] = sum.load();
+  }
+  for (size_t job = 0; job < sums.size(); ++job) {
+    const int64_t n = 3 + static_cast<int64_t>(job % 5);
+    ASSERT_EQ(sums[job], n * (n + 1) / 2) << "job " << job;
+  }
+}
+
+// Workers that went to sleep (idle longer than their spin) are woken by the next job.
+TEST(ThreadPool, SleepingWorkersWakeForTheNextJob) {
+  ThreadPool pool(2);
+  for (int round = 0; round < 3; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    std::atomic<int> calls{0};
+    std::atomic<bool> other_thread{false};
+    const auto caller = std::this_thread::get_id();
+    pool.parallel_for(2, 1, [&](int64_t, int64_t) {
+      if (std::this_thread::get_id() != caller) other_thread = true;
+      // Hold the caller's chunk long enough that the worker must take the other one.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      calls++;
+    });
+    EXPECT_EQ(calls.load(), 2);
+    EXPECT_TRUE(other_thread.load()) << "round " << round;
+  }
+}
+
 }  // namespace qexp::interp
