@@ -1,11 +1,15 @@
 // CONV_2D and DEPTHWISE_CONV_2D float kernels: glue between the IR op and the reference math.
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/activation.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/float_kernels.h"
 #include "framework/interpreter/kernels/reference/conv2d.h"
 #include "framework/interpreter/kernels/reference/depthwise_conv2d.h"
 #include "framework/ir/shape_inference.h"
@@ -38,6 +42,13 @@ Result<reference::ConvParams> conv_params(const Options& o, const Shape& input,
   return p;
 }
 
+// True when input `i` is absent or a constant: the optimized paths pack constants in prepare.
+bool absent_or_const(const PrepareContext& c, int i) {
+  return !c.has_input(i) || c.input(i).is_const();
+}
+
+namespace opt = optimized;
+
 class Conv2DFloat final : public Kernel {
  public:
   Status prepare(PrepareContext& c) override {
@@ -61,19 +72,79 @@ class Conv2DFloat final : public Kernel {
     QEXP_ASSIGN_OR_RETURN(params_,
                           conv_params(c.options<ir::Conv2DOptions>(), input, filter, output));
     has_bias_ = c.has_input(2);
+    if (c.optimized() && groups == 1 && c.input(1).is_const() && absent_or_const(c, 2)) {
+      QEXP_RETURN_IF_ERROR(prepare_gemm(c));
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if (packed_) {
+      eval_gemm(c);
+      return;
+    }
     const float* bias = has_bias_ ? c.input(2).data<float>() : nullptr;
     reference::conv2d(params_, c.input(0).shape(), c.input(0).data<float>(), c.input(1).shape(),
                       c.input(1).data<float>(), bias, c.output(0).shape(),
                       c.output(0).data<float>());
   }
 
+  std::string_view variant() const override { return variant_; }
+
  private:
+  // Packs the filter as the GEMM's [out_c, KH·KW·C] weights; a 1×1 stride-1 convolution reads
+  // its input directly as the GEMM's A, anything else goes through im2col blocks in scratch.
+  Status prepare_gemm(PrepareContext& c) {
+    const Shape& in = c.input(0).shape;
+    const Shape& f = c.input(1).shape;
+    const Shape& out = c.output(0).shape;
+    const float* bias = has_bias_ ? c.input(2).const_data<float>().data() : nullptr;
+    packed_ = opt::pack_float_weights(c.isa(), c.input(1).const_data<float>().data(), bias, f[0],
+                                      f[1] * f[2] * f[3]);
+    geometry_.batches = in[0];
+    geometry_.in_h = in[1];
+    geometry_.in_w = in[2];
+    geometry_.in_c = in[3];
+    geometry_.k_h = f[1];
+    geometry_.k_w = f[2];
+    geometry_.stride_h = params_.stride_h;
+    geometry_.stride_w = params_.stride_w;
+    geometry_.dilation_h = params_.dilation_h;
+    geometry_.dilation_w = params_.dilation_w;
+    geometry_.pad_top = params_.pad_top;
+    geometry_.pad_left = params_.pad_left;
+    geometry_.out_h = out[1];
+    geometry_.out_w = out[2];
+    direct_ = f[1] == 1 && f[2] == 1 && params_.stride_h == 1 && params_.stride_w == 1 &&
+              params_.pad_top == 0 && params_.pad_left == 0;
+    if (!direct_) {
+      QEXP_RETURN_IF_ERROR(
+          c.request_scratch(static_cast<int64_t>(sizeof(float)) *
+                            opt::float_conv_im2col_scratch_floats(*packed_, c.num_threads())));
+    }
+    variant_ = opt::float_variant_name(direct_ ? "conv1x1_gemm" : "conv_im2col_gemm", c.isa());
+    return ok_status();
+  }
+
+  void eval_gemm(const EvalContext& c) const {
+    const float* input = c.input(0).data<float>();
+    float* output = c.output(0).data<float>();
+    if (direct_) {
+      const int64_t rows = geometry_.batches * geometry_.out_h * geometry_.out_w;
+      opt::float_gemm_parallel(*c.thread_pool, *packed_, input, geometry_.in_c, rows, output,
+                               packed_->n, params_.activation);
+    } else {
+      opt::float_conv_im2col(*c.thread_pool, *packed_, geometry_, input, output,
+                             reinterpret_cast<float*>(c.scratch.data()), params_.activation);
+    }
+  }
+
   reference::ConvParams params_;
   bool has_bias_ = false;
+  std::optional<opt::FloatPackedWeights> packed_;
+  opt::FloatConvGeometry geometry_;
+  bool direct_ = false;
+  std::string variant_ = "reference";
 };
 
 class DepthwiseConv2DFloat final : public Kernel {
@@ -92,10 +163,23 @@ class DepthwiseConv2DFloat final : public Kernel {
     QEXP_ASSIGN_OR_RETURN(params_, conv_params(o, input, filter, output));
     depth_multiplier_ = o.depth_multiplier;
     has_bias_ = c.has_input(2);
+    if (c.optimized() && depth_multiplier_ == 1 &&
+        filter[1] * filter[2] <= opt::kFloatDepthwiseMaxTaps) {
+      prepare_fast(c);
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if (fast_) {
+      opt::FloatDepthwiseArgs a = args_;
+      a.input = c.input(0).data<float>();
+      a.filter = c.input(1).data<float>();
+      a.bias = has_bias_ ? c.input(2).data<float>() : zero_bias_.data();
+      a.output = c.output(0).data<float>();
+      opt::float_depthwise_parallel(*c.thread_pool, isa_, a, batches_);
+      return;
+    }
     const float* bias = has_bias_ ? c.input(2).data<float>() : nullptr;
     reference::depthwise_conv2d(params_, depth_multiplier_, c.input(0).shape(),
                                 c.input(0).data<float>(), c.input(1).shape(),
@@ -103,10 +187,45 @@ class DepthwiseConv2DFloat final : public Kernel {
                                 c.output(0).data<float>());
   }
 
+  std::string_view variant() const override { return variant_; }
+
  private:
+  // Depth multiplier 1: the filter [1, KH, KW, C] is already the [tap][channel] layout the
+  // vector kernel reads, so only the geometry is kept (pointers are filled in at eval).
+  void prepare_fast(const PrepareContext& c) {
+    const Shape& in = c.input(0).shape;
+    const Shape& f = c.input(1).shape;
+    const Shape& out = c.output(0).shape;
+    args_.in_h = in[1];
+    args_.in_w = in[2];
+    args_.channels = in[3];
+    args_.k_h = f[1];
+    args_.k_w = f[2];
+    args_.stride_h = params_.stride_h;
+    args_.stride_w = params_.stride_w;
+    args_.dilation_h = params_.dilation_h;
+    args_.dilation_w = params_.dilation_w;
+    args_.pad_top = params_.pad_top;
+    args_.pad_left = params_.pad_left;
+    args_.out_h = out[1];
+    args_.out_w = out[2];
+    args_.act = params_.activation;
+    batches_ = in[0];
+    if (!has_bias_) zero_bias_.assign(static_cast<size_t>(in[3]), 0.0f);
+    isa_ = c.isa();
+    fast_ = true;
+    variant_ = opt::float_variant_name("depthwise", isa_);
+  }
+
   reference::ConvParams params_;
   int64_t depth_multiplier_ = 1;
   bool has_bias_ = false;
+  bool fast_ = false;
+  opt::FloatDepthwiseArgs args_;
+  int64_t batches_ = 0;
+  std::vector<float> zero_bias_;
+  Isa isa_ = Isa::kPortable;
+  std::string variant_ = "reference";
 };
 
 }  // namespace

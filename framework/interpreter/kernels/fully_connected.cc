@@ -1,11 +1,14 @@
 // FULLY_CONNECTED and MATMUL float kernels.
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/activation.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/float_kernels.h"
 #include "framework/interpreter/kernels/reference/fully_connected.h"
 
 namespace qexp::interp::kernels {
@@ -28,19 +31,35 @@ class FullyConnectedFloat final : public Kernel {
         activation_,
         float_activation_range(c.options<ir::FullyConnectedOptions>().activation));
     has_bias_ = c.has_input(2);
+    // Constant weights (and bias) are packed once for the GEMM, which for one batch is a GEMV.
+    if (c.optimized() && c.input(1).is_const() && (!has_bias_ || c.input(2).is_const())) {
+      const float* bias = has_bias_ ? c.input(2).const_data<float>().data() : nullptr;
+      packed_ = optimized::pack_float_weights(c.isa(), c.input(1).const_data<float>().data(), bias,
+                                              units_, depth_);
+      variant_ = optimized::float_variant_name("gemm", c.isa());
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if (packed_) {
+      optimized::float_gemm_parallel(*c.thread_pool, *packed_, c.input(0).data<float>(), depth_,
+                                     batches_, c.output(0).data<float>(), units_, activation_);
+      return;
+    }
     const float* bias = has_bias_ ? c.input(2).data<float>() : nullptr;
     reference::fully_connected(activation_, batches_, depth_, units_, c.input(0).data<float>(),
                                c.input(1).data<float>(), bias, c.output(0).data<float>());
   }
 
+  std::string_view variant() const override { return variant_; }
+
  private:
   ActivationRange activation_;
   int64_t batches_ = 0, depth_ = 0, units_ = 0;
   bool has_bias_ = false;
+  std::optional<optimized::FloatPackedWeights> packed_;
+  std::string variant_ = "reference";
 };
 
 class MatMulFloat final : public Kernel {

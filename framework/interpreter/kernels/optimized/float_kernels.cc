@@ -1,0 +1,228 @@
+// Dispatch, weight packing and threading for the optimized float kernels.
+
+#include "framework/interpreter/kernels/optimized/float_kernels.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "framework/core/strings.h"
+#include "framework/interpreter/kernels/optimized/float_kernels_isa.h"
+
+namespace qexp::interp::kernels::optimized {
+namespace {
+
+// Below this many multiply-adds an op runs on the calling thread: waking workers costs more.
+constexpr int64_t kMinParallelMacs = 128 * 1024;
+
+// The instruction set whose code runs for `isa` (kAvx512Vnni adds nothing for float).
+Isa code_isa(Isa isa) {
+#if defined(QEXP_HAVE_X86_KERNELS)
+  if (isa >= Isa::kAvx512) return Isa::kAvx512;
+  if (isa >= Isa::kAvx2) return Isa::kAvx2;
+#else
+  (void)isa;
+#endif
+  return Isa::kPortable;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Number of chunks for `macs` multiply-adds over `units` independent units of work.
+int64_t chunk_count(const ThreadPool& pool, int64_t macs, int64_t units) {
+  if (macs < kMinParallelMacs) return 1;
+  return std::clamp<int64_t>(units, 1, pool.num_threads());
+}
+
+// How evenly `units` split into `chunks` (1 = perfectly): the average over the largest chunk.
+double balance(int64_t units, int64_t chunks) {
+  return static_cast<double>(units) / static_cast<double>(ceil_div(units, chunks) * chunks);
+}
+
+}  // namespace
+
+FloatGemmTile float_gemm_tile(Isa isa) {
+  switch (code_isa(isa)) {
+    case Isa::kAvx512:
+    case Isa::kAvx512Vnni:
+      return detail::kFloatTileAvx512;
+    case Isa::kAvx2:
+      return detail::kFloatTileAvx2;
+    case Isa::kPortable:
+      break;
+  }
+  return detail::kFloatTilePortable;
+}
+
+std::string float_variant_name(std::string_view prefix, Isa isa) {
+  return str_cat(prefix, "_", isa_name(code_isa(isa)));
+}
+
+FloatPackedWeights pack_float_weights(Isa isa, const float* weights, const float* bias, int64_t n,
+                                      int64_t k) {
+  FloatPackedWeights w;
+  w.isa = code_isa(isa);
+  w.n = n;
+  w.k = k;
+  w.nr = float_gemm_tile(isa).nr;
+  const int64_t nr = w.nr;
+  const int64_t panels = ceil_div(n, nr);
+  w.panels.assign(static_cast<size_t>(panels * k * nr), 0.0f);
+  w.bias.assign(static_cast<size_t>(panels * nr), 0.0f);
+  for (int64_t col = 0; col < n; ++col) {
+    const int64_t p = col / nr, j = col % nr;
+    float* dst = w.panels.data() + p * k * nr + j;
+    const float* src = weights + col * k;
+    for (int64_t kk = 0; kk < k; ++kk) dst[kk * nr] = src[kk];
+    if (bias != nullptr) w.bias[static_cast<size_t>(col)] = bias[col];
+  }
+  return w;
+}
+
+void float_gemm(const FloatGemmArgs& args) {
+  switch (args.w->isa) {
+#if defined(QEXP_HAVE_X86_KERNELS)
+    case Isa::kAvx512:
+    case Isa::kAvx512Vnni:
+      detail::float_gemm_avx512(args);
+      return;
+    case Isa::kAvx2:
+      detail::float_gemm_avx2(args);
+      return;
+#endif
+    default:
+      detail::float_gemm_portable(args);
+      return;
+  }
+}
+
+void float_gemm_parallel(ThreadPool& pool, const FloatPackedWeights& w, const float* a, int64_t lda,
+                         int64_t rows, float* c, int64_t ldc, const ActivationRange& act) {
+  const FloatGemmTile tile = float_gemm_tile(w.isa);
+  const int64_t panels = ceil_div(w.n, tile.nr);
+  const int64_t row_blocks = ceil_div(rows, tile.mr);
+  const FloatGemmArgs all{&w, a, lda, rows, 0, panels, c, ldc, act};
+  const int64_t chunks = chunk_count(pool, rows * w.n * w.k, std::max(row_blocks, panels));
+  if (chunks <= 1) {
+    float_gemm(all);
+    return;
+  }
+  // Split whichever dimension divides more evenly; every output element is computed the same
+  // way either way, so the choice cannot change results.
+  const bool by_rows = balance(row_blocks, chunks) >= balance(panels, chunks);
+  pool.parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      FloatGemmArgs part = all;
+      if (by_rows) {
+        const int64_t r0 = ThreadPool::chunk_begin(row_blocks, chunks, i) * tile.mr;
+        const int64_t r1 =
+            std::min(rows, ThreadPool::chunk_begin(row_blocks, chunks, i + 1) * tile.mr);
+        part.a = a + r0 * lda;
+        part.c = c + r0 * ldc;
+        part.rows = r1 - r0;
+      } else {
+        part.panel_begin = ThreadPool::chunk_begin(panels, chunks, i);
+        part.panel_end = ThreadPool::chunk_begin(panels, chunks, i + 1);
+      }
+      if (part.rows > 0 && part.panel_end > part.panel_begin) float_gemm(part);
+    }
+  });
+}
+
+namespace {
+
+// Rows of im2col gathered at a time: a block that stays in L2 while the panels pass over it.
+int64_t im2col_block_rows(const FloatPackedWeights& w) {
+  const int64_t mr = float_gemm_tile(w.isa).mr;
+  constexpr int64_t kBlockFloats = 32 * 1024;
+  return std::max<int64_t>(mr, kBlockFloats / std::max<int64_t>(w.k, 1) / mr * mr);
+}
+
+// Writes im2col row `p` (output pixel b, oy, ox) to dst (KH·KW·C floats).
+void gather_im2col_row(const FloatConvGeometry& g, const float* input, int64_t p, float* dst) {
+  const int64_t per_image = g.out_h * g.out_w;
+  const int64_t b = p / per_image, oy = (p % per_image) / g.out_w, ox = p % g.out_w;
+  const float* image = input + b * g.in_h * g.in_w * g.in_c;
+  const size_t bytes = sizeof(float) * static_cast<size_t>(g.in_c);
+  for (int64_t ky = 0; ky < g.k_h; ++ky) {
+    const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+    for (int64_t kx = 0; kx < g.k_w; ++kx, dst += g.in_c) {
+      const int64_t ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+      if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+        std::memset(dst, 0, bytes);
+      } else {
+        std::memcpy(dst, image + (iy * g.in_w + ix) * g.in_c, bytes);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int64_t float_conv_im2col_scratch_floats(const FloatPackedWeights& w, int num_threads) {
+  return im2col_block_rows(w) * w.k * std::max(num_threads, 1);
+}
+
+void float_conv_im2col(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
+                       const float* input, float* output, float* scratch,
+                       const ActivationRange& act) {
+  const int64_t rows = g.batches * g.out_h * g.out_w;
+  const int64_t mr = float_gemm_tile(w.isa).mr;
+  const int64_t row_blocks = ceil_div(rows, mr);
+  const int64_t chunks = chunk_count(pool, rows * w.n * w.k, row_blocks);
+  const int64_t block = im2col_block_rows(w);
+  const int64_t panels = ceil_div(w.n, w.nr);
+  auto run_chunk = [&](int64_t i) {
+    const int64_t r0 = ThreadPool::chunk_begin(row_blocks, chunks, i) * mr;
+    const int64_t r1 = std::min(rows, ThreadPool::chunk_begin(row_blocks, chunks, i + 1) * mr);
+    float* a = scratch + i * block * w.k;
+    for (int64_t r = r0; r < r1; r += block) {
+      const int64_t n_rows = std::min(block, r1 - r);
+      for (int64_t j = 0; j < n_rows; ++j) gather_im2col_row(g, input, r + j, a + j * w.k);
+      float_gemm({&w, a, w.k, n_rows, 0, panels, output + r * w.n, w.n, act});
+    }
+  };
+  if (chunks <= 1) {
+    run_chunk(0);
+    return;
+  }
+  pool.parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) run_chunk(i);
+  });
+}
+
+void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_begin,
+                          int64_t row_end) {
+  switch (code_isa(isa)) {
+#if defined(QEXP_HAVE_X86_KERNELS)
+    case Isa::kAvx512:
+    case Isa::kAvx512Vnni:
+      detail::float_depthwise_avx512(args, row_begin, row_end);
+      return;
+    case Isa::kAvx2:
+      detail::float_depthwise_avx2(args, row_begin, row_end);
+      return;
+#endif
+    default:
+      detail::float_depthwise_portable(args, row_begin, row_end);
+      return;
+  }
+}
+
+void float_depthwise_parallel(ThreadPool& pool, Isa isa, const FloatDepthwiseArgs& args,
+                              int64_t batches) {
+  const int64_t rows = batches * args.out_h;
+  const int64_t macs = rows * args.out_w * args.channels * args.k_h * args.k_w;
+  const int64_t chunks = chunk_count(pool, macs, rows);
+  if (chunks <= 1) {
+    float_depthwise_rows(isa, args, 0, rows);
+    return;
+  }
+  pool.parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      float_depthwise_rows(isa, args, ThreadPool::chunk_begin(rows, chunks, i),
+                           ThreadPool::chunk_begin(rows, chunks, i + 1));
+    }
+  });
+}
+
+}  // namespace qexp::interp::kernels::optimized

@@ -1,0 +1,116 @@
+#pragma once
+/// Optimized float32 kernels behind CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.
+///
+/// The GEMM computes C[r, n] = act(bias[n] + Σ_k A[r, k] · W[n, k]) for a row-major A (rows =
+/// output pixels, or the rows of an im2col gather) and a weight matrix W[n, k] packed once, in
+/// prepare, into column panels of the chosen ISA's width. Each output element is one FMA chain
+/// over k in order, whatever the row / panel blocking and the thread count, so results do not
+/// depend on the number of threads. The per-ISA code lives in float_kernels_<isa>.cc (compiled
+/// with that ISA's flags) and is only called when the PrepareContext's isa allows it.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "framework/interpreter/cpu_features.h"
+#include "framework/interpreter/kernels/activation.h"
+#include "framework/interpreter/thread_pool.h"
+
+namespace qexp::interp::kernels::optimized {
+
+/// Geometry of the register tile of an ISA's float GEMM: kMr rows × kNr columns.
+struct FloatGemmTile {
+  int mr = 0;
+  int nr = 0;
+};
+/// The tile the implementation for `isa` uses (kAvx512Vnni uses the kAvx512 code).
+FloatGemmTile float_gemm_tile(Isa isa);
+
+/// W[n, k] (row-major, e.g. an OHWI filter or FULLY_CONNECTED weights) packed for one ISA:
+/// panel p holds columns [p·nr, p·nr + nr) as k rows of nr floats, zero beyond n. The bias is
+/// padded with zeros to a multiple of nr (all zeros when the op has none).
+struct FloatPackedWeights {
+  Isa isa = Isa::kPortable;
+  int64_t n = 0, k = 0;
+  int nr = 0;
+  std::vector<float> panels;
+  std::vector<float> bias;
+};
+
+/// Packs `weights` ([n, k]) and `bias` (n floats, or null) for `isa`.
+FloatPackedWeights pack_float_weights(Isa isa, const float* weights, const float* bias, int64_t n,
+                                      int64_t k);
+
+/// One GEMM call: rows [0, rows) of A (row stride lda) against panels [panel_begin, panel_end)
+/// of `w`, written to C (row stride ldc) with the bias added and `act` applied.
+struct FloatGemmArgs {
+  const FloatPackedWeights* w = nullptr;
+  const float* a = nullptr;
+  int64_t lda = 0;
+  int64_t rows = 0;
+  int64_t panel_begin = 0, panel_end = 0;
+  float* c = nullptr;
+  int64_t ldc = 0;
+  ActivationRange act;
+};
+
+/// Runs `args` single-threaded with the ISA `args.w` was packed for.
+void float_gemm(const FloatGemmArgs& args);
+
+/// Runs the whole GEMM (all rows, all panels) on `pool`: rows split into row blocks when there
+/// are enough of them, otherwise column panels are split. Never splits k.
+void float_gemm_parallel(ThreadPool& pool, const FloatPackedWeights& w, const float* a, int64_t lda,
+                         int64_t rows, float* c, int64_t ldc, const ActivationRange& act);
+
+/// A (single-group) CONV_2D over NHWC tensors, lowered to an im2col gather plus the GEMM: row
+/// (b, oy, ox) of A holds the KH·KW·C input values under the filter, in the filter's (ky, kx, ic)
+/// order, zero where the window leaves the input.
+struct FloatConvGeometry {
+  int64_t batches = 0, in_h = 0, in_w = 0, in_c = 0;
+  int64_t k_h = 0, k_w = 0;
+  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_left = 0;
+  int64_t out_h = 0, out_w = 0;
+};
+
+/// Scratch floats float_conv_im2col needs with `num_threads` threads.
+int64_t float_conv_im2col_scratch_floats(const FloatPackedWeights& w, int num_threads);
+
+/// The convolution with weights `w` ([out_c, KH·KW·C], packed); output [N, OH, OW, out_c].
+/// Output pixels are split over the pool's threads; each thread gathers blocks of im2col rows
+/// into its own slice of `scratch`.
+void float_conv_im2col(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
+                       const float* input, float* output, float* scratch,
+                       const ActivationRange& act);
+
+/// Largest KH·KW the depthwise fast path takes (larger filters keep the reference kernel).
+inline constexpr int kFloatDepthwiseMaxTaps = 64;
+
+/// Depthwise convolution with depth multiplier 1 over NHWC float tensors (filter [KH, KW, C]).
+struct FloatDepthwiseArgs {
+  const float* input = nullptr;
+  int64_t in_h = 0, in_w = 0, channels = 0;
+  const float* filter = nullptr;  ///< [KH, KW, C]
+  const float* bias = nullptr;    ///< C floats (zeros when the op has none)
+  int64_t k_h = 0, k_w = 0;
+  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_left = 0;
+  float* output = nullptr;
+  int64_t out_h = 0, out_w = 0;
+  ActivationRange act;
+};
+
+/// Computes output rows [row_begin, row_end), a row being (batch · out_h + oy), with `isa`.
+void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_begin,
+                          int64_t row_end);
+
+/// All batches · out_h output rows, split over the pool's threads.
+void float_depthwise_parallel(ThreadPool& pool, Isa isa, const FloatDepthwiseArgs& args,
+                              int64_t batches);
+
+/// The name of the implementation `isa` selects, e.g. "gemm_avx512" for prefix "gemm"
+/// (kAvx512Vnni runs the kAvx512 code and is named so).
+std::string float_variant_name(std::string_view prefix, Isa isa);
+
+}  // namespace qexp::interp::kernels::optimized
