@@ -10,6 +10,7 @@
 
 #include "framework/core/progress.h"
 #include "framework/core/strings.h"
+#include "framework/experiment/sample_prefetcher.h"
 #include "framework/interpreter/interpreter.h"
 
 namespace qexp::exp {
@@ -48,51 +49,44 @@ void output_scores(const TensorView& out, const ir::Tensor& meta, std::vector<fl
 class Worker {
  public:
   Worker(const EvalOptions& options, const data::Dataset& dataset,
-         const data::PreprocessSpec& spec, const std::vector<int64_t>& indices,
-         std::vector<Outcome>* outcomes)
-      : options_(options), dataset_(dataset), spec_(spec), indices_(indices), outcomes_(outcomes) {}
+         const std::vector<int64_t>& indices, std::vector<Outcome>* outcomes)
+      : options_(options), dataset_(dataset), indices_(indices), outcomes_(outcomes) {}
 
   Status init(std::shared_ptr<const ir::Graph> graph) {
     interp::InterpreterOptions io;
     io.rounding_profile = options_.rounding_profile;
     QEXP_ASSIGN_OR_RETURN(interp_, interp::Interpreter::create(graph, io));
     graph_ = graph;
+    if (interp_->input(0).dtype() != DType::kFloat32) {
+      return unimplemented(str_cat("model input is ", dtype_name(interp_->input(0).dtype()),
+                                   "; evaluation feeds float32 images"));
+    }
     return ok_status();
   }
 
-  Status run_one(int64_t pos, int num_classes) {
+  Shape input_shape() const { return interp_->input(0).shape(); }
+
+  /// Runs position `pos`, whose preprocessed input `loaded` came from the prefetcher; the
+  /// caller releases the slot once this returns.
+  Status run_one(int64_t pos, const SamplePrefetcher::Loaded& loaded, int num_classes) {
     int64_t index = indices_[static_cast<size_t>(pos)];
     Outcome& o = (*outcomes_)[static_cast<size_t>(pos)];
-    auto sample = dataset_.get(index);
-    if (!sample.ok()) {
-      bool skippable = sample.status().code() == StatusCode::kDataLoss ||
-                       sample.status().code() == StatusCode::kInvalidArgument;
+    if (!loaded.status.ok()) {
+      bool skippable = loaded.status.code() == StatusCode::kDataLoss ||
+                       loaded.status.code() == StatusCode::kInvalidArgument;
       if (options_.skip_bad_samples && skippable) {
         o.skipped = true;
         return ok_status();
       }
-      return sample.status();
+      return loaded.status;
     }
-    if (sample->label < 0 || sample->label >= num_classes) {
-      return invalid_argument(str_cat(dataset_.source(index), ": label ", sample->label,
+    if (loaded.label < 0 || loaded.label >= num_classes) {
+      return invalid_argument(str_cat(dataset_.source(index), ": label ", loaded.label,
                                       " is outside the model's ", num_classes, " classes"));
     }
-    o.label = sample->label;
+    o.label = loaded.label;
     TensorView in = interp_->input(0);
-    const Shape& s = sample->image.shape();
-    QEXP_ASSIGN_OR_RETURN(Shape want, data::preprocess_output_shape(spec_, s[0], s[1], s[2]));
-    if (want != in.shape()) {
-      return invalid_argument(str_cat(dataset_.source(index), ": preprocessing gives ",
-                                      want.to_string(), " but the model input is ",
-                                      in.shape().to_string()));
-    }
-    if (in.dtype() != DType::kFloat32) {
-      return unimplemented(str_cat("model input is ", dtype_name(in.dtype()),
-                                   "; evaluation feeds float32 images"));
-    }
-    QEXP_RETURN_IF_ERROR(data::preprocess_image(
-        sample->image.view(), spec_,
-        std::span<float>(in.data<float>(), static_cast<size_t>(in.num_elements()))));
+    std::copy(loaded.input.begin(), loaded.input.end(), in.data<float>());
     QEXP_RETURN_IF_ERROR(interp_->invoke());
     TensorView out = interp_->output(0);
     if (options_.on_output) options_.on_output(pos, out);
@@ -105,7 +99,6 @@ class Worker {
  private:
   const EvalOptions& options_;
   const data::Dataset& dataset_;
-  const data::PreprocessSpec& spec_;
   const std::vector<int64_t>& indices_;
   std::vector<Outcome>* outcomes_;
   std::shared_ptr<const ir::Graph> graph_;
@@ -174,9 +167,12 @@ Result<EvalResult> evaluate(std::shared_ptr<const ir::Graph> graph, const data::
   std::vector<Outcome> outcomes(indices.size());
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < threads; ++t) {
-    workers.push_back(std::make_unique<Worker>(options, dataset, preprocess, indices, &outcomes));
+    workers.push_back(std::make_unique<Worker>(options, dataset, indices, &outcomes));
     QEXP_RETURN_IF_ERROR(workers.back()->init(graph));
   }
+  const int loaders = std::max(1, options.loader_threads);
+  SamplePrefetcher prefetcher(dataset, preprocess, indices, workers[0]->input_shape(), loaders,
+                              2 * threads + loaders);
   auto start = std::chrono::steady_clock::now();
   std::atomic<int64_t> next{0};
   std::atomic<bool> failed{false};
@@ -197,7 +193,10 @@ Result<EvalResult> evaluate(std::shared_ptr<const ir::Graph> graph, const data::
       }
       int64_t pos = next.fetch_add(1);
       if (pos >= static_cast<int64_t>(indices.size())) break;
-      Status s = w->run_one(pos, num_classes);
+      const SamplePrefetcher::Loaded* loaded = prefetcher.acquire(pos);
+      if (loaded == nullptr) break;  // not reached: stop() runs only in the destructor
+      Status s = w->run_one(pos, *loaded, num_classes);
+      prefetcher.release(pos);
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(mu);
         if (pos < first_error_pos) {  // report the earliest failing sample deterministically

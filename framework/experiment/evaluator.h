@@ -2,9 +2,9 @@
 /// Classification accuracy of a model on a dataset: top-1 / top-5, per-class accuracy,
 /// confusion matrix and throughput. Used by `qexp eval` and the experiment runner.
 ///
-/// Samples are decoded, preprocessed and run on `threads` workers, each with its own
-/// interpreter; results are stored by sample position, so they do not depend on the thread
-/// count or scheduling.
+/// Samples are decoded and preprocessed by loader threads ahead of inference
+/// (sample_prefetcher.h) and run on `threads` workers, each with its own interpreter; results
+/// are stored by sample position, so they do not depend on the thread count or scheduling.
 
 #include <atomic>
 #include <cstdint>
@@ -23,7 +23,11 @@
 namespace qexp::exp {
 
 struct EvalOptions {
+  /// Inference workers (each with a single-threaded interpreter).
   int threads = 1;
+  /// Threads decoding and preprocessing ahead of the workers (at most 2 × threads + loaders
+  /// samples are held ready).
+  int loader_threads = 1;
   /// Skip samples whose image cannot be decoded (counted) instead of failing.
   bool skip_bad_samples = false;
   /// Show a progress line on stderr (only when it is a terminal).
