@@ -28,6 +28,7 @@ void add_dataset_command(CLI::App& app, Action* action);
 void add_run_command(CLI::App& app, Action* action);
 void add_validate_command(CLI::App& app, Action* action);
 void add_plugins_command(CLI::App& app, Action* action);
+void add_bench_command(CLI::App& app, Action* action);
 
 /// An experiment config checked against the plugins it can use.
 struct ExperimentSetup {

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   qexp::cli::add_validate_command(app, &action);
   qexp::cli::add_plugins_command(app, &action);
   qexp::cli::add_analyze_command(app, &action);
+  qexp::cli::add_bench_command(app, &action);
   std::string bad = precheck_arguments(app, argc, argv);
   if (!bad.empty()) {
     std::fprintf(stderr, "qexp: error: %s (see 'qexp --help')\n", bad.c_str());
