@@ -11,11 +11,13 @@
 
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/int8_conv.h"
 #include "framework/interpreter/kernels/quant_util.h"
 #include "framework/interpreter/kernels/reference/integer_conv.h"
 #include "framework/ir/shape_inference.h"
@@ -116,10 +118,20 @@ class QuantizedConv final : public Kernel {
                                         c.input(1).shape, output)
                   : integer_conv_params(c.options<ir::DepthwiseConv2DOptions>(), c.input(0).shape,
                                         c.input(1).shape, output);
+    if constexpr (!kInt16) {
+      if (c.optimized()) return prepare_fast_path(c);
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if constexpr (!kInt16) {
+      if (fast_ != nullptr) {
+        fast_->eval(c.input(0).data<int8_t>(), c.output(0).data<int8_t>(), c.scratch,
+                    *c.thread_pool);
+        return;
+      }
+    }
     const Bias* bias = has_bias_ ? c.input(2).data<Bias>() : nullptr;
     T* out = c.output(0).data<T>();
     auto emit = [&](int64_t i, int64_t oc, int64_t, int64_t sum) {
@@ -146,7 +158,31 @@ class QuantizedConv final : public Kernel {
     }
   }
 
+  std::string_view variant() const override {
+    return fast_ != nullptr ? fast_->variant() : Kernel::variant();
+  }
+
  private:
+  // The optimized path (kernels/optimized/int8_conv.h), for constant filters and biases in a
+  // geometry it takes; otherwise eval stays on the reference loops above.
+  Status prepare_fast_path(PrepareContext& c) {
+    if (!c.input(1).is_const() || (has_bias_ && !c.input(2).is_const())) return ok_status();
+    optimized::Int8ConvSpec s;
+    s.params = params_;
+    s.input = c.input(0).shape;
+    s.filter = c.input(1).shape;
+    s.output = c.output(0).shape;
+    s.depth_multiplier = depth_multiplier_;
+    s.weights = c.input(1).const_data<int8_t>().data();
+    s.bias = has_bias_ ? c.input(2).const_data<int32_t>().data() : nullptr;
+    s.input_zero_point = -input_offset_;
+    s.requant = optimized::make_int8_requant(requantizers_, output_offset_, act_);
+    fast_ = kKind == ConvKind::kConv ? optimized::make_int8_conv_path(c.isa(), std::move(s))
+                                     : optimized::make_int8_depthwise_path(c.isa(), std::move(s));
+    if (fast_ == nullptr) return ok_status();
+    return c.request_scratch(fast_->scratch_bytes(c.num_threads()));
+  }
+
   static ir::Activation activation(const PrepareContext& c) {
     if constexpr (kKind == ConvKind::kConv) {
       return c.options<ir::Conv2DOptions>().activation;
@@ -161,6 +197,7 @@ class QuantizedConv final : public Kernel {
   std::vector<Requantizer> requantizers_;  // per output channel
   IntRange act_;
   bool has_bias_ = false;
+  std::unique_ptr<optimized::Int8FastPath> fast_;
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "framework/interpreter/kernels/activation.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/int8_conv.h"
 #include "framework/interpreter/kernels/quant_util.h"
 #include "framework/interpreter/kernels/reference/hybrid.h"
 #include "framework/interpreter/kernels/reference/integer_conv.h"
@@ -87,10 +88,27 @@ class QuantizedFullyConnected final : public Kernel {
     QEXP_ASSIGN_OR_RETURN(
         act_, quantized_activation_range(c.options<ir::FullyConnectedOptions>().activation, out_q,
                                          kDType));
+    if constexpr (!kInt16) {
+      // The optimized GEMM (kernels/optimized/int8_conv.h) for constant weights and bias.
+      if (c.optimized() && c.input(1).is_const() && (!has_bias_ || c.input(2).is_const())) {
+        fast_ = optimized::make_int8_fully_connected_path(
+            c.isa(), dims_.batches, dims_.depth, dims_.units,
+            c.input(1).const_data<int8_t>().data(),
+            has_bias_ ? c.input(2).const_data<int32_t>().data() : nullptr, -input_offset_,
+            optimized::make_int8_requant(requantizers_, output_offset_, act_));
+      }
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if constexpr (!kInt16) {
+      if (fast_ != nullptr) {
+        fast_->eval(c.input(0).data<int8_t>(), c.output(0).data<int8_t>(), c.scratch,
+                    *c.thread_pool);
+        return;
+      }
+    }
     const Bias* bias = has_bias_ ? c.input(2).data<Bias>() : nullptr;
     T* out = c.output(0).data<T>();
     reference::fully_connected_accumulate(
@@ -110,12 +128,17 @@ class QuantizedFullyConnected final : public Kernel {
         });
   }
 
+  std::string_view variant() const override {
+    return fast_ != nullptr ? fast_->variant() : Kernel::variant();
+  }
+
  private:
   FcDims dims_;
   int32_t input_offset_ = 0, output_offset_ = 0;
   std::vector<Requantizer> requantizers_;  // per unit
   IntRange act_;
   bool has_bias_ = false;
+  std::unique_ptr<optimized::Int8FastPath> fast_;
 };
 
 class HybridFullyConnected final : public Kernel {

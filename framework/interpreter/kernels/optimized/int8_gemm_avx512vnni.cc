@@ -1,0 +1,103 @@
+// int8 GEMM microkernel for AVX-512 VNNI: 8 rows × 32 channels of int32 accumulators in 16 zmm
+// registers, one vpdpbusd per 4 k × 16 channels × 1 row; requantized in registers and stored as
+// int8 (int8_gemm.h explains the u = x + 128 bias correction that makes this exact).
+
+#if defined(QEXP_HAVE_X86_KERNELS)
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "framework/interpreter/kernels/optimized/int8_gemm.h"
+#include "framework/interpreter/kernels/optimized/int8_requant_x86.h"
+
+namespace qexp::interp::kernels::optimized {
+namespace {
+
+constexpr int kMr = 8;
+
+// The 256-bit halves of v. (The masked forms: GCC 12 warns that the plain casts / extracts read
+// an uninitialized register.)
+inline __m256i half(__m512i v, int h) {
+  return h == 0 ? _mm512_maskz_extracti64x4_epi64(0xff, v, 0)
+                : _mm512_maskz_extracti64x4_epi64(0xff, v, 1);
+}
+
+// Four bytes of activations from x[0, n) (n <= 4; missing bytes are 0x80, i.e. u = 0).
+inline int32_t load_group(const int8_t* x, int64_t n) {
+  int32_t v = static_cast<int32_t>(0x80808080u);
+  std::memcpy(&v, x, static_cast<size_t>(n));
+  return v;
+}
+
+template <int kRows, RequantRule kRule>
+void tile(const int8_t* a, int64_t a_stride, int64_t k, const int8_t* panel, const int32_t* bias,
+          const Requant8* rq, int8_t* out, int64_t out_stride, int64_t n_valid) {
+  __m512i acc[kRows][2];
+  const __m512i bias0 = _mm512_loadu_si512(bias), bias1 = _mm512_loadu_si512(bias + 16);
+  for (int r = 0; r < kRows; ++r) {
+    acc[r][0] = bias0;
+    acc[r][1] = bias1;
+  }
+  const __m512i flip = _mm512_set1_epi32(static_cast<int32_t>(0x80808080u));
+  const int64_t full = k / 4;
+  const int8_t* bp = panel;
+  for (int64_t g = 0; g < full; ++g, bp += 128) {
+    const __m512i w0 = _mm512_loadu_si512(bp), w1 = _mm512_loadu_si512(bp + 64);
+    for (int r = 0; r < kRows; ++r) {
+      int32_t v;
+      std::memcpy(&v, a + r * a_stride + 4 * g, 4);
+      const __m512i u = _mm512_xor_si512(_mm512_set1_epi32(v), flip);
+      acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], u, w0);
+      acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], u, w1);
+    }
+  }
+  if (const int64_t rest = k - 4 * full; rest > 0) {
+    const __m512i w0 = _mm512_loadu_si512(bp), w1 = _mm512_loadu_si512(bp + 64);
+    for (int r = 0; r < kRows; ++r) {
+      const int32_t v = load_group(a + r * a_stride + 4 * full, rest);
+      const __m512i u = _mm512_xor_si512(_mm512_set1_epi32(v), flip);
+      acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], u, w0);
+      acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], u, w1);
+    }
+  }
+  const __mmask16 m0 = static_cast<__mmask16>(n_valid >= 16 ? 0xffff : (1u << n_valid) - 1);
+  const __mmask16 m1 = static_cast<__mmask16>(n_valid >= 32   ? 0xffff
+                                              : n_valid <= 16 ? 0
+                                                              : (1u << (n_valid - 16)) - 1);
+  for (int r = 0; r < kRows; ++r) {
+    int8_t* o = out + r * out_stride;
+    const __m128i lo = pack16(requant8<kRule>(half(acc[r][0], 0), rq[0]),
+                              requant8<kRule>(half(acc[r][0], 1), rq[1]));
+    _mm_mask_storeu_epi8(o, m0, lo);
+    if (m1 != 0) {
+      const __m128i hi = pack16(requant8<kRule>(half(acc[r][1], 0), rq[2]),
+                                requant8<kRule>(half(acc[r][1], 1), rq[3]));
+      _mm_mask_storeu_epi8(o + 16, m1, hi);
+    }
+  }
+}
+
+}  // namespace
+
+void int8_gemm_avx512vnni(const Int8GemmPlan& plan, const int8_t* a, int64_t a_stride, int64_t rows,
+                          int8_t* out, int64_t out_stride, int64_t n_begin, int64_t n_end) {
+  const int64_t groups = round_up(plan.k, 4) / 4;
+  dispatch_requant_rule(plan.requant.rule, [&](auto rule) {
+    for_each_gemm_tile<kMr>(plan, rows, n_begin, n_end, [&](int64_t nb, int64_t n_valid) {
+      Requant8 rq[4];
+      for (int j = 0; j < 4; ++j) rq[j] = load_requant8(plan.requant, nb + 8 * j);
+      const int8_t* panel = plan.packed.data() + (nb / 32) * groups * 128;
+      return [=, &plan](auto r, int64_t m) {
+        tile<decltype(r)::value, decltype(rule)::value>(
+            a + m * a_stride, a_stride, plan.k, panel, plan.bias.data() + nb, rq,
+            out + m * out_stride + nb, out_stride, n_valid);
+      };
+    });
+  });
+}
+
+}  // namespace qexp::interp::kernels::optimized
+
+#endif  // QEXP_HAVE_X86_KERNELS
