@@ -6,6 +6,8 @@
 #                                       interpreter from npm, for conformance tests; libxml2-dev)
 #   scripts/install-deps.sh --trainer  … plus libtorch (only to retrain the demo models)
 #   scripts/install-deps.sh --fuzz     … plus clang 14 and its runtimes (libFuzzer, ASan, UBSan)
+#   scripts/install-deps.sh --bench    … plus Node.js and ONNX Runtime from npm
+#                                       (tools/bench_peers/node_modules, for the peer benchmarks)
 #   scripts/install-deps.sh --check    print what is missing, install nothing (exit 1 if any)
 set -euo pipefail
 
@@ -23,15 +25,16 @@ test_pkgs=(libxml2-dev  # the report tests parse report.html with a real XML par
 trainer_pkgs=(libtorch-dev)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh, -DQEXP_BUILD_FUZZERS=ON
 
-want_test=0 want_trainer=0 want_fuzz=0 check_only=0
+want_test=0 want_trainer=0 want_fuzz=0 want_bench=0 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --trainer) want_trainer=1 ;;
     --fuzz) want_fuzz=1 ;;
+    --bench) want_bench=1 ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "install-deps.sh: unknown option '$arg' (expected --test, --trainer, --fuzz, --check)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "install-deps.sh: unknown option '$arg' (expected --test, --trainer, --fuzz, --bench, --check)" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +44,10 @@ if [ "$want_test" = 1 ] && command -v node >/dev/null 2>&1 && ! command -v npm >
   test_pkgs+=(npm)
 fi
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
+if [ "$want_bench" = 1 ]; then
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+fi
 [ "$want_trainer" = 1 ] && pkgs+=("${trainer_pkgs[@]}")
 [ "$want_fuzz" = 1 ] && pkgs+=("${fuzz_pkgs[@]}")
 
@@ -73,5 +80,11 @@ fi
 
 if [ "$want_test" = 1 ] && [ "$check_only" = 0 ] && [ -f "$root/scripts/install-node-tools.sh" ]; then
   bash "$root/scripts/install-node-tools.sh"
+fi
+# onnxruntime-node's install script would fetch optional GPU binaries from outside npm; the CPU
+# build the benchmarks use ships inside the npm package, so the script is skipped.
+if [ "$want_bench" = 1 ] && [ "$check_only" = 0 ] && \
+   [ ! -d "$root/tools/bench_peers/node_modules/onnxruntime-node" ]; then
+  (cd "$root/tools/bench_peers" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2)
 fi
 exit 0
