@@ -71,6 +71,15 @@ void gemm_parallel(const Int8GemmPlan& plan, const int8_t* a, int64_t a_stride, 
   });
 }
 
+// memcpy, without a library call for the few bytes a small-channel im2col tap copies.
+inline void copy_bytes(int8_t* dst, const int8_t* src, int64_t n) {
+  if (n > 64) {
+    std::memcpy(dst, src, static_cast<size_t>(n));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
 class GemmConv final : public Int8FastPath {
  public:
   GemmConv(Isa isa, Int8ConvSpec spec) : spec_(std::move(spec)) {
@@ -127,12 +136,22 @@ class GemmConv final : public Int8FastPath {
       const int64_t m = m0 + r, b = m / (out_h * out_w);
       const int64_t oy = m / out_w % out_h, ox = m % out_w;
       int8_t* dst = panel + r * kp_;
+      const int64_t x0 = ox * p.stride_w - p.pad_left;
+      // With dilation 1 and the row inside the input, the k_w taps are one contiguous run.
+      const bool row_run = p.dilation_w == 1 && x0 >= 0 && x0 + k_w <= in_w;
       for (int64_t ky = 0; ky < k_h; ++ky) {
         const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        const bool y_in = iy >= 0 && iy < in_h;
+        const int8_t* row = y_in ? input + (b * in_h + iy) * in_w * c : input;
+        if (y_in && row_run) {
+          copy_bytes(dst, row + x0 * c, k_w * c);
+          dst += k_w * c;
+          continue;
+        }
         for (int64_t kx = 0; kx < k_w; ++kx, dst += c) {
-          const int64_t ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
-          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w) {
-            std::memcpy(dst, input + ((b * in_h + iy) * in_w + ix) * c, static_cast<size_t>(c));
+          const int64_t ix = x0 + kx * p.dilation_w;
+          if (y_in && ix >= 0 && ix < in_w) {
+            copy_bytes(dst, row + ix * c, c);
           } else {
             std::memset(dst, z, static_cast<size_t>(c));
           }

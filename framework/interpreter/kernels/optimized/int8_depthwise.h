@@ -27,8 +27,12 @@ struct Int8DepthwisePlan {
   int64_t batches = 0, in_h = 0, in_w = 0, channels = 0;
   int64_t k_h = 0, k_w = 0, out_h = 0, out_w = 0;
   std::vector<int32_t> weights;  ///< [taps][channels padded to kInt8ChannelPad]
-  std::vector<int32_t> bias;     ///< bias − z_in·Σ_taps w, padded
-  std::vector<int8_t> pad_row;   ///< channels (padded) copies of z_in
+  /// The AVX2 layout: per block of 16 channels and pair of taps (t, t + 1) (a missing last tap
+  /// has weight 0), 32 int16 in vpunpck{l,h}wd order: channels 0-3 and 8-11 (t, t + 1
+  /// alternating), then 4-7 and 12-15.
+  std::vector<int16_t> weight_pairs;
+  std::vector<int32_t> bias;    ///< bias − z_in·Σ_taps w, padded
+  std::vector<int8_t> pad_row;  ///< channels (padded) copies of z_in
   Int8Requant requant;
 
   int64_t padded_channels() const { return round_up(channels, kInt8ChannelPad); }
@@ -58,9 +62,9 @@ int64_t int8_depthwise_taps(const Int8DepthwisePlan& plan, const int8_t* input, 
                             int64_t oy, int64_t ox, const int8_t** taps);
 
 #if defined(QEXP_HAVE_X86_KERNELS)
-/// AVX2 channel loop for one output pixel: channels [0, channels − channels % 16).
-void int8_depthwise_pixel_avx2(const Int8DepthwisePlan& plan, const int8_t* const* taps,
-                               int64_t num_taps, int8_t* out);
+/// AVX2 loop over one output row, channels [0, channels − channels % 16): rows[ky] points at
+/// input row oy·stride − pad_top + ky·dilation of the batch, or is null in the padding.
+void int8_depthwise_row_avx2(const Int8DepthwisePlan& plan, const int8_t* const* rows, int8_t* out);
 #endif
 
 }  // namespace qexp::interp::kernels::optimized
