@@ -304,5 +304,50 @@ TEST(Int8Optimized, MobileNetSizedLayersMatchReference) {
   }
 }
 
+// QUANTIZE float → int8: values on and next to every rounding tie, huge values, infinities
+// and NaN, for both roundings; the AVX2 path must match the reference byte for byte.
+TEST(Int8Optimized, QuantizeFloatMatchesReference) {
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    Random r(seed);
+    const float scale =
+        seed % 4 == 0 ? std::ldexp(1.0f, -static_cast<int>(r.uniform(2, 9))) : r.real(0.001f, 0.2f);
+    const int64_t zero_point = r.uniform(-128, 127);
+    std::vector<float> values;
+    for (int64_t i = -300; i <= 300; ++i) {
+      const float tie = (static_cast<float>(i) + 0.5f) * scale;
+      values.insert(values.end(), {tie, std::nextafter(tie, 0.0f), std::nextafter(tie, 1e9f), -tie,
+                                   static_cast<float>(i) * scale});
+    }
+    for (int i = 0; i < 200; ++i) values.push_back(r.real(-300.0f, 300.0f) * scale);
+    values.insert(values.end(), {1e30f, -1e30f, INFINITY, -INFINITY, NAN, 0.0f, -0.0f});
+    values.resize(values.size() + static_cast<size_t>(r.uniform(0, 7)), 0.25f);  // odd tails
+    Case c;
+    c.profile = random_profile(r);
+    const int x =
+        c.graph.add_tensor("x", DType::kFloat32, Shape{static_cast<int64_t>(values.size())});
+    c.graph.inputs = {x};
+    c.graph.outputs = {add_q_op(c.graph, OpType::kQuantize, "q", {x}, ir::NoOptions{}, DType::kInt8,
+                                scale, zero_point)};
+    c.description = str_cat("QUANTIZE scale ", scale, " zero_point ", zero_point);
+    SCOPED_TRACE(c.description);
+    InterpreterOptions options;
+    options.rounding_profile = c.profile;
+    std::vector<std::vector<int8_t>> outputs;
+    for (KernelSet set : {KernelSet::kReference, KernelSet::kOptimized}) {
+      options.kernel_set = set;
+      auto interp = Interpreter::create(std::make_shared<const ir::Graph>(c.graph), options);
+      ASSERT_TRUE(interp.ok()) << interp.status().message();
+      ASSERT_TRUE((*interp)->set_input_bytes(0, to_bytes(values)).ok());
+      ASSERT_TRUE((*interp)->invoke().ok());
+      EXPECT_EQ((*interp)->kernel_variant(0),
+                set == KernelSet::kOptimized && detected_isa() >= Isa::kAvx2 ? "quantize_avx2"
+                                                                             : "reference");
+      const int8_t* p = (*interp)->output(0).data<int8_t>();
+      outputs.emplace_back(p, p + values.size());
+    }
+    ASSERT_EQ(outputs[1], outputs[0]);
+  }
+}
+
 }  // namespace
 }  // namespace qexp::interp::testing

@@ -14,6 +14,7 @@
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/int8_quantize.h"
 #include "framework/interpreter/kernels/quant_util.h"
 #include "framework/interpreter/kernels/reference/xnnpack_arith.h"
 
@@ -41,12 +42,25 @@ class QuantizeFloat final : public Kernel {
     QEXP_ASSIGN_OR_RETURN(out_q_, quantized_output(c));
     out_dtype_ = c.output(0).dtype;
     rounding_ = quantize_rounding(c.rounding_profile(), out_dtype_);
+#if defined(QEXP_HAVE_X86_KERNELS)
+    // float → int8 has an exact AVX2 path (kernels/optimized/int8_quantize.h).
+    avx2_ = c.optimized() && out_dtype_ == DType::kInt8 && c.isa() >= Isa::kAvx2;
+#endif
     return ok_status();
   }
+
+  std::string_view variant() const override { return avx2_ ? "quantize_avx2" : "reference"; }
 
   void eval(const EvalContext& c) const override {
     const int64_t n = c.output(0).num_elements();
     const float* in = c.input(0).data<float>();
+#if defined(QEXP_HAVE_X86_KERNELS)
+    if (avx2_) {
+      optimized::int8_quantize_avx2(n, in, out_q_.scale, out_q_.zero_point, rounding_,
+                                    c.output(0).data<int8_t>());
+      return;
+    }
+#endif
     switch (out_dtype_) {
       case DType::kInt8:
         reference::quantize(n, in, out_q_.scale, out_q_.zero_point, rounding_,
@@ -67,6 +81,7 @@ class QuantizeFloat final : public Kernel {
   TensorQuant out_q_;
   DType out_dtype_ = DType::kInt8;
   QuantizeRounding rounding_ = QuantizeRounding::kDivideHalfAway;
+  bool avx2_ = false;
 };
 
 template <typename In>
