@@ -31,11 +31,20 @@ bool parse_count(std::string_view text, int64_t* out) {
   if (text.empty()) return false;
   int64_t multiplier = 1;
   switch (std::toupper(static_cast<unsigned char>(text.back()))) {
-    case 'K': multiplier = int64_t{1} << 10; break;
-    case 'M': multiplier = int64_t{1} << 20; break;
-    case 'G': multiplier = int64_t{1} << 30; break;
-    case 'T': multiplier = int64_t{1} << 40; break;
-    default: break;
+    case 'K':
+      multiplier = int64_t{1} << 10;
+      break;
+    case 'M':
+      multiplier = int64_t{1} << 20;
+      break;
+    case 'G':
+      multiplier = int64_t{1} << 30;
+      break;
+    case 'T':
+      multiplier = int64_t{1} << 40;
+      break;
+    default:
+      break;
   }
   if (multiplier != 1) text.remove_suffix(1);
   if (text.empty() || text.size() > 19) return false;
@@ -77,8 +86,8 @@ Status set_limit(std::string_view assignment) {
     g_limits.*f.field = value;
     return ok_status();
   }
-  return invalid_argument(str_cat("--limit: unknown limit ", quoted(name), " (known: ",
-                                  str_join(limit_names(), ", "), ")"));
+  return invalid_argument(str_cat("--limit: unknown limit ", quoted(name),
+                                  " (known: ", str_join(limit_names(), ", "), ")"));
 }
 
 Status set_limits_from_environment() {
@@ -93,6 +102,11 @@ Status set_limits_from_environment() {
     if (!s.ok()) return invalid_argument(str_cat(var, ": ", s.message()));
   }
   return ok_status();
+}
+
+Status name_limit(Status s, std::string_view name) {
+  if (s.code() != StatusCode::kResourceExhausted) return s;
+  return Status(s.code(), str_cat(s.message(), " (--limit ", name, ")"));
 }
 
 void reset_limits() { g_limits = Limits(); }

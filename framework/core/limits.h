@@ -51,6 +51,10 @@ Status set_limit(std::string_view assignment);
 /// Applies every QEXP_LIMIT_<NAME> environment variable that is set (errors name the variable).
 Status set_limits_from_environment();
 
+/// `s` unchanged unless it is kResourceExhausted; then its message ends with " (--limit NAME)",
+/// telling the user which limit was hit and how to raise it.
+Status name_limit(Status s, std::string_view name);
+
 /// Restores the defaults (tests).
 void reset_limits();
 

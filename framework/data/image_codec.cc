@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <opencv2/core.hpp>
@@ -282,7 +283,13 @@ Result<Tensor> decode_image(std::span<const uint8_t> bytes, std::string_view nam
   QEXP_ASSIGN_OR_RETURN(ImageInfo info, probe_image(bytes, name));
   if (info.width * info.height > options.max_pixels) {  // each at most 2^32: no overflow
     return resource_exhausted(str_cat(name, ": ", info.width, "x", info.height,
-                                      " pixels is more than the limit of ", options.max_pixels));
+                                      " pixels is more than the limit of ", options.max_pixels,
+                                      " (--limit max_image_pixels)"));
+  }
+  if (std::max(info.width, info.height) > options.max_side) {
+    return resource_exhausted(str_cat(name, ": ", info.width, "x", info.height,
+                                      " pixels: a side is longer than the limit of ",
+                                      options.max_side, " (--limit max_image_side)"));
   }
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
     return resource_exhausted(str_cat(name, ": ", bytes.size(), " bytes is too large to decode"));

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/core/limits.h"
 #include "framework/core/status.h"
 #include "framework/core/tensor.h"
 
@@ -45,15 +46,18 @@ struct ImageInfo {
 Result<ImageInfo> probe_image(std::span<const uint8_t> bytes, std::string_view name);
 
 struct DecodeOptions {
-  /// Largest width × height accepted (checked from the header before decoding). 2^26 ≈ 8192².
-  int64_t max_pixels = int64_t{1} << 26;
+  /// Largest width × height accepted (checked from the header before decoding). Default:
+  /// limits().max_image_pixels, 2^26 ≈ 8192².
+  int64_t max_pixels = limits().max_image_pixels;
+  /// Largest width or height accepted (checked the same way). Default: limits().max_image_side.
+  int64_t max_side = limits().max_image_side;
 };
 
 /// Decodes an image file's bytes to a uint8 tensor [H, W, C] with C = 1 for grayscale files and
 /// C = 3 (R, G, B order) for everything else. Alpha is dropped, 16-bit samples are reduced to 8
 /// bits, and EXIF orientation is ignored (like TensorFlow's decode_jpeg), so the pixels are the
 /// stored ones. Thread-safe. Errors name the file: kInvalidArgument for a disallowed format,
-/// kDataLoss for corrupt or truncated data, kResourceExhausted above max_pixels.
+/// kDataLoss for corrupt or truncated data, kResourceExhausted above max_pixels or max_side.
 Result<Tensor> decode_image(std::span<const uint8_t> bytes, std::string_view name,
                             const DecodeOptions& options = {});
 

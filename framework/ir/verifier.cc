@@ -1,8 +1,10 @@
 #include "framework/ir/verifier.h"
 
 #include <cmath>
+#include <limits>
 
 #include "framework/core/checked_math.h"
+#include "framework/core/limits.h"
 #include "framework/core/strings.h"
 #include "framework/ir/shape_inference.h"
 
@@ -64,6 +66,21 @@ Status verify_tensor(const Graph& g, int index) {
   return ok_status();
 }
 
+/// limits().max_model_elements over all tensors (each count already checked by verify_tensor).
+Status check_total_elements(const Graph& g) {
+  int64_t total = 0;
+  for (const Tensor& t : g.tensors) {
+    auto n = t.shape.checked_num_elements();
+    if (!n.ok() || !checked_add(total, *n, &total)) total = std::numeric_limits<int64_t>::max();
+  }
+  if (total > limits().max_model_elements) {
+    return resource_exhausted(str_cat("the model's ", g.tensors.size(), " tensors hold ", total,
+                                      " elements, more than the limit of ",
+                                      limits().max_model_elements, " (--limit max_model_elements)"));
+  }
+  return ok_status();
+}
+
 /// The first op writing each tensor (-1: none), to tell a cycle (a tensor read before the op that
 /// writes it runs) from a tensor nothing writes.
 std::vector<int> first_writers(const Graph& g) {
@@ -85,6 +102,7 @@ Status verify(const Graph& g, const VerifyOptions& options) {
   auto in_range = [&](int t) { return t >= 0 && t < num_tensors; };
 
   for (int t = 0; t < num_tensors; ++t) QEXP_RETURN_IF_ERROR(verify_tensor(g, t));
+  QEXP_RETURN_IF_ERROR(check_total_elements(g));
 
   // 0 = unavailable, 1 = available (constant, graph input or already produced).
   std::vector<uint8_t> available(static_cast<size_t>(num_tensors), 0);

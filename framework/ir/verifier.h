@@ -19,7 +19,8 @@ struct VerifyOptions {
 /// - ops are in topological order (every input is a constant, graph input, or produced earlier),
 ///   which also rules out cycles;
 /// - shapes have rank ≤ 8, non-negative dims and no 64-bit overflow; constant byte counts match
-///   shape × dtype;
+///   shape × dtype; all tensors together hold at most limits().max_model_elements elements
+///   (kResourceExhausted);
 /// - quantization parameters: scale and zero_point counts agree, scales are finite and > 0,
 ///   per-axis counts equal the size of quantized_dimension, which must be within the rank.
 Status verify(const Graph& graph, const VerifyOptions& options = {});

@@ -42,9 +42,10 @@ TEST_F(LimitsTest, UnknownNameListsTheKnownOnes) {
   EXPECT_EQ(error_of(set_limit("max_bogus=1")),
             "--limit: unknown limit 'max_bogus' (known: max_tflite_bytes, max_graphdef_bytes, "
             "max_model_elements, max_image_pixels, max_image_side, min_free_disk_bytes)");
-  EXPECT_EQ(error_of(set_limit("max_tflite_bytes")).rfind("--limit 'max_tflite_bytes': expected "
-                                                          "NAME=VALUE (max_tflite_bytes, ",
-                                                          0),
+  EXPECT_EQ(error_of(set_limit("max_tflite_bytes"))
+                .rfind("--limit 'max_tflite_bytes': expected "
+                       "NAME=VALUE (max_tflite_bytes, ",
+                       0),
             0u);
 }
 

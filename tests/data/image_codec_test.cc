@@ -216,7 +216,28 @@ TEST(ImageDecode, PixelLimitIsCheckedFromTheHeaderBeforeDecoding) {
   auto r = decode_image(png, "big.png", options);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(r.status().message(), "big.png: 100x100 pixels is more than the limit of 9999");
+  EXPECT_EQ(r.status().message(),
+            "big.png: 100x100 pixels is more than the limit of 9999 (--limit max_image_pixels)");
+}
+
+// The process-wide limits (--limit, QEXP_LIMIT_*) are DecodeOptions' defaults.
+TEST(ImageDecode, LoweredProcessWideLimitsAreEnforcedAndNamed) {
+  auto png = *encode_image(test_image(20, 300, 1).view(), ImageFormat::kPng);
+  ASSERT_TRUE(set_limit("max_image_side=256").ok());
+  auto wide = decode_image(png, "wide.png");
+  reset_limits();
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(wide.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(wide.status().message(),
+            "wide.png: 300x20 pixels: a side is longer than the limit of 256 (--limit "
+            "max_image_side)");
+  ASSERT_TRUE(set_limit("max_image_pixels=5999").ok());
+  auto many = decode_image(png, "wide.png");
+  reset_limits();
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.status().message(),
+            "wide.png: 300x20 pixels is more than the limit of 5999 (--limit max_image_pixels)");
+  EXPECT_TRUE(decode_image(png, "wide.png").ok());
 }
 
 TEST(ImageEncode, RejectsWrongDtypeAndChannelCount) {

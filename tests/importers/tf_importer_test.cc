@@ -251,5 +251,20 @@ TEST(GraphDefImporter, NodeConsumingItselfIsACycle) {
   EXPECT_EQ(error_of(import_writer(w)), "test.pb: the graph has a cycle through node 'a'");
 }
 
+TEST(GraphDefImporter, FileLargerThanTheLimitIsRefusedBeforeParsing) {
+  auto bytes = small_mobilenet_like().serialize();
+  ASSERT_TRUE(bytes.ok());
+  GraphDefImportOptions o;
+  o.max_file_bytes = 100;
+  EXPECT_EQ(error_of(import_graphdef_buffer(*bytes, "big.pb", o)),
+            "big.pb: " + std::to_string(bytes->size()) +
+                " bytes, the limit is 100 (--limit max_graphdef_bytes)");
+  ASSERT_TRUE(set_limit("max_graphdef_bytes=1K").ok());  // the options' default
+  GraphDefImportOptions lowered;
+  reset_limits();
+  EXPECT_EQ(lowered.max_file_bytes, 1024);
+  EXPECT_EQ(GraphDefImportOptions().max_file_bytes, int64_t{1} << 30);
+}
+
 }  // namespace
 }  // namespace qexp::tf

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 
+#include "framework/core/limits.h"
 #include "framework/exporters/tflite/tflite_exporter.h"
 #include "framework/importers/tflite/tflite_importer.h"
 #include "framework/ir/verifier.h"
@@ -88,6 +89,32 @@ TEST(TfliteMalformed, EmptyFile) {
   EXPECT_EQ(
       r.status().message(),
       path + ": file has 0 bytes, too small for a TFLite model (a flatbuffer needs at least 8)");
+}
+
+// Resource limits (framework/core/limits.h), lowered as `--limit NAME=VALUE` would.
+TEST(TfliteMalformed, FileLargerThanTheModelLimit) {
+  Bytes good = cnn();
+  std::string path = temp_file("large.tflite", good);
+  ASSERT_TRUE(set_limit("max_tflite_bytes=1K").ok());
+  auto r = import_tflite_file(path);
+  reset_limits();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(), path + ": file has " + std::to_string(good.size()) +
+                                      " bytes, the limit is 1024 (--limit max_tflite_bytes)");
+  EXPECT_TRUE(import_tflite_file(path).ok());
+}
+
+TEST(TfliteMalformed, MoreTensorElementsThanTheModelLimit) {
+  Bytes good = cnn();  // 1210 elements
+  ASSERT_TRUE(set_limit("max_model_elements=1000").ok());
+  auto r = import_tflite_buffer(good, kSource);
+  reset_limits();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(),
+            "bad.tflite: the model's 19 tensors hold 1210 elements, more than the limit of 1000 "
+            "(--limit max_model_elements)");
 }
 
 TEST(TfliteMalformed, SevenBytes) {

@@ -314,8 +314,9 @@ std::vector<std::string> supported_tf_ops() {
 
 Result<ir::Graph> import_graphdef_file(const std::string& path,
                                        const GraphDefImportOptions& options) {
-  QEXP_ASSIGN_OR_RETURN(auto bytes, read_file(path, options.max_file_bytes));
-  return import_graphdef_buffer(bytes, path, options);
+  Result<std::vector<uint8_t>> bytes = read_file(path, options.max_file_bytes);
+  if (!bytes.ok()) return name_limit(bytes.status(), "max_graphdef_bytes");
+  return import_graphdef_buffer(*bytes, path, options);
 }
 
 Result<ir::Graph> import_graphdef_buffer(std::span<const uint8_t> data,
@@ -323,6 +324,10 @@ Result<ir::Graph> import_graphdef_buffer(std::span<const uint8_t> data,
                                          const GraphDefImportOptions& options) {
   const std::string source(source_name);
   if (data.empty()) return invalid_argument(str_cat(source, ": empty file, expected a GraphDef"));
+  if (static_cast<int64_t>(data.size()) > options.max_file_bytes) {
+    return resource_exhausted(str_cat(source, ": ", data.size(), " bytes, the limit is ",
+                                      options.max_file_bytes, " (--limit max_graphdef_bytes)"));
+  }
   tfproto::GraphDef gd;
   {
     google::protobuf::io::CodedInputStream in(data.data(), static_cast<int>(std::min<size_t>(

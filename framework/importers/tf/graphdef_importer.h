@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/core/limits.h"
 #include "framework/core/shape.h"
 #include "framework/core/status.h"
 #include "framework/ir/graph.h"
@@ -28,8 +29,8 @@ struct GraphDefImportOptions {
   /// One shape per input (same order), replacing the Placeholder's shape. Without it an unknown
   /// batch dimension becomes 1; any other unknown dimension is an error.
   std::vector<Shape> input_shapes;
-  /// Files larger than this are refused before parsing.
-  int64_t max_file_bytes = int64_t{1} << 30;
+  /// Files larger than this are refused before parsing. Default: limits().max_graphdef_bytes.
+  int64_t max_file_bytes = limits().max_graphdef_bytes;
 };
 
 /// The TF op types the importer maps onto IR ops, sorted.

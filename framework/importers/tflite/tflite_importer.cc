@@ -8,6 +8,7 @@
 
 #include "framework/core/checked_math.h"
 #include "framework/core/file_io.h"
+#include "framework/core/limits.h"
 #include "framework/importers/tflite/tflite_import_internal.h"
 #include "framework/ir/verifier.h"
 
@@ -318,8 +319,9 @@ Result<ir::Graph> import_tflite_buffer(std::span<const uint8_t> data,
 }
 
 Result<ir::Graph> import_tflite_file(const std::string& path) {
-  QEXP_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, read_file(path));
-  return import_tflite_buffer(bytes, path);
+  Result<std::vector<uint8_t>> bytes = read_file(path, limits().max_tflite_bytes);
+  if (!bytes.ok()) return name_limit(bytes.status(), "max_tflite_bytes");
+  return import_tflite_buffer(*bytes, path);
 }
 
 }  // namespace qexp::tflite

@@ -41,7 +41,8 @@
 namespace qexp::tflite {
 
 /// Reads and imports a .tflite file. Errors from reading name the path (not found, unreadable,
-/// larger than 2 GiB); import errors are prefixed with `path`.
+/// larger than limits().max_tflite_bytes, 2 GiB by default); import errors are prefixed with
+/// `path`.
 Result<ir::Graph> import_tflite_file(const std::string& path);
 
 /// Imports a .tflite model held in memory. `source_name` prefixes every error message and becomes
