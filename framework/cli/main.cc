@@ -9,6 +9,7 @@
 #include "framework/cli/analyze_command.h"
 #include "framework/cli/commands.h"
 #include "framework/cli/version.h"
+#include "framework/core/limits.h"
 #include "framework/core/strings.h"
 
 namespace {
@@ -35,16 +36,19 @@ std::string precheck_arguments(CLI::App& app, int argc, char** argv) {
     if (arg.size() > 1 && arg[0] == '-' && !(arg[1] >= '0' && arg[1] <= '9') && arg[1] != '.') {
       std::string name = arg.substr(0, arg.find('='));
       if (name == "-h" || name == "--help" || (current == &app && name == "--version")) continue;
-      if (current->get_option_no_throw(name) == nullptr) {
-        std::vector<std::string> known;
-        for (const CLI::Option* o : current->get_options()) {
-          for (const auto& l : o->get_lnames()) known.push_back("--" + l);
-        }
-        std::string hint = qexp::closest_match(name, known);
-        return "unknown option " + qexp::quoted(name) + " for '" + path + "'" +
-               (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)");
+      const CLI::Option* option = current->get_option_no_throw(name);
+      if (option != nullptr) {
+        // Skip a separate value ("--limit NAME=VALUE" before the command is not a command word).
+        if (option->get_expected_min() > 0 && arg.find('=') == std::string::npos) ++i;
+        continue;
       }
-      continue;
+      std::vector<std::string> known;
+      for (const CLI::Option* o : current->get_options()) {
+        for (const auto& l : o->get_lnames()) known.push_back("--" + l);
+      }
+      std::string hint = qexp::closest_match(name, known);
+      return "unknown option " + qexp::quoted(name) + " for '" + path + "'" +
+             (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)");
     }
     CLI::App* sub = nullptr;
     for (CLI::App* c : current->get_subcommands({})) {
@@ -85,6 +89,11 @@ int main(int argc, char** argv) {
   qexp::cli::add_plugins_command(app, &action);
   qexp::cli::add_analyze_command(app, &action);
   qexp::cli::add_bench_command(app, &action);
+  std::vector<std::string> limit_args;  // before the command: qexp --limit NAME=VALUE run …
+  app.add_option("--limit", limit_args,
+                 "Resource limit NAME=VALUE, repeatable; overrides QEXP_LIMIT_<NAME> "
+                 "(docs/reliability.md)")
+      ->type_name("NAME=VALUE");
   std::string bad = precheck_arguments(app, argc, argv);
   if (!bad.empty()) {
     std::fprintf(stderr, "qexp: error: %s (see 'qexp --help')\n", bad.c_str());
@@ -104,9 +113,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!action) return 2;
-  qexp::Status status;
+  qexp::Status status = qexp::set_limits_from_environment();
+  for (size_t i = 0; status.ok() && i < limit_args.size(); ++i) {
+    status = qexp::set_limit(limit_args[i]);
+  }
   try {
-    status = action();
+    if (status.ok()) status = action();
   } catch (const std::bad_alloc&) {
     status = qexp::resource_exhausted("out of memory");
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include "framework/core/logging.h"
 #include "framework/core/sha256.h"
 #include "framework/core/strings.h"
+#include "framework/experiment/preflight.h"
 #include "framework/experiment/runner_internal.h"
 #include "framework/report/report.h"
 
@@ -128,6 +129,7 @@ Result<RunOutcome> run_experiment(const ExperimentConfig& config,
   QEXP_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(manifest, config.dataset.split));
   QEXP_ASSIGN_OR_RETURN(std::string model_sha, sha256_file(config.model.resolved_path));
   QEXP_ASSIGN_OR_RETURN(std::string calib_sha, sha256_file(config.calibration.resolved_manifest));
+  QEXP_RETURN_IF_ERROR(preflight_output_dir(config, out_dir));  // writable, enough free space
   QEXP_RETURN_IF_ERROR(make_directories(out_dir));
   RunRecord record{config_hash(config), options.config_path, options.overrides,
                    options.plugin_files};
