@@ -2,7 +2,7 @@
 # Runs one libFuzzer target of tests/fuzz for SECONDS seconds with its corpus and dictionary.
 #
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]
-#   TARGET: tflite | graphdef | config | idx | image | journal
+#   TARGET: tflite | graphdef | config | idx | image | image_list | manifest | journal
 #
 # Builds (when needed) a Clang build with ASan + UBSan + libFuzzer in $QEXP_FUZZ_BUILD_DIR
 # (default ./build-fuzz; scripts/install-deps.sh --fuzz installs clang-14). New inputs libFuzzer
@@ -15,7 +15,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QEXP_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-targets="tflite graphdef config idx image journal"
+targets="tflite graphdef config idx image image_list manifest journal"
 
 if [ $# -lt 2 ] || ! [[ " $targets " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]  (TARGET: $targets)" >&2
