@@ -32,8 +32,9 @@ const names = {
 const lines = [];
 lines.push(`MobileNet v1 1.0 224, batch 1, median ms (p10–p90) over ${q1.runs} runs after ` +
            `${q1.warmup} warm-up runs; qexp ${q1.git_revision}; ${new Date().toISOString()}`);
-lines.push(`load before: ${text('load_before.txt')}`);
-lines.push(`load after:  ${text('load_after.txt')}`);
+lines.push('');
+lines.push(`- before: \`${text('load_before.txt')}\``);
+lines.push(`- after: \`${text('load_after.txt')}\``);
 lines.push('');
 lines.push('| runtime | float32, 1 thread | float32, 2 threads | int8, 1 thread | int8, 2 threads |');
 lines.push('|---|---|---|---|---|');
@@ -58,10 +59,10 @@ lines.push('');
 const check = (ok) => (ok ? 'met' : 'NOT met');
 const r = (k, rt, t = 1) => med('qexp', k, t) / med(rt, k, t);
 lines.push('Issue #7 targets (1 thread unless said):');
-lines.push(`- int8 ≤ 1.25× ONNX Runtime: ${r('int8', 'ort').toFixed(2)}× — ${check(r('int8', 'ort') <= 1.25)}`);
-lines.push(`- float ≤ 1.25× ONNX Runtime: ${r('float', 'ort').toFixed(2)}× — ${check(r('float', 'ort') <= 1.25)}`);
-lines.push(`- int8 ≤ 0.5× OpenCV: ${r('int8', 'opencv').toFixed(2)}× — ${check(r('int8', 'opencv') <= 0.5)}`);
-lines.push(`- float ≤ 0.5× OpenCV: ${r('float', 'opencv').toFixed(2)}× — ${check(r('float', 'opencv') <= 0.5)}`);
+lines.push(`- int8 ≤ 1.25× ONNX Runtime: ${r('int8', 'ort').toFixed(3)}× — ${check(r('int8', 'ort') <= 1.25)}`);
+lines.push(`- float ≤ 1.25× ONNX Runtime: ${r('float', 'ort').toFixed(3)}× — ${check(r('float', 'ort') <= 1.25)}`);
+lines.push(`- int8 ≤ 0.5× OpenCV: ${r('int8', 'opencv').toFixed(3)}× — ${check(r('int8', 'opencv') <= 0.5)}`);
+lines.push(`- float ≤ 0.5× OpenCV: ${r('float', 'opencv').toFixed(3)}× — ${check(r('float', 'opencv') <= 0.5)}`);
 for (const k of ['float', 'int8']) {
   lines.push(`- ${k} 2 threads ≥ 1.7× faster: ${speedup('qexp', k).toFixed(2)}× — ` +
              check(speedup('qexp', k) >= 1.7));
@@ -72,21 +73,25 @@ lines.push(`- qexp bench int8 peak RSS ≤ 64 MB: ${mb(mem.peak_rss_bytes)} MB (
            `model ${mb(mem.peak_rss_after_load_bytes)} MB, arena ${mb(mem.arena_bytes)} MB) — ` +
            check(mem.peak_rss_bytes <= 64 * 1048576));
 lines.push('');
-function compare(label, a, b) {
+// step: the output's quantization step (int8 softmax: 1/256) to count differing values in.
+function compare(label, a, b, step = 0) {
   const x = floats(a), y = floats(b);
-  let num = 0, den = 0, maxAbs = 0;
+  let num = 0, den = 0, maxAbs = 0, differing = 0;
   for (let i = 0; i < x.length; ++i) {
     num += (x[i] - y[i]) ** 2;
     den += x[i] ** 2;
     maxAbs = Math.max(maxAbs, Math.abs(x[i] - y[i]));
+    differing += x[i] !== y[i];
   }
   const argmax = (v) => v.indexOf(Math.max(...v));
+  const steps = step > 0 ? ` = ${Math.round(maxAbs / step)} step(s) of 1/${1 / step}, ` +
+      `${differing} of ${x.length} values differ` : '';
   lines.push(`- ${label}: relative L2 ${Math.sqrt(num / den).toExponential(2)}, max |diff| ` +
-             `${maxAbs.toExponential(2)}, top-1 ${argmax(x)} vs ${argmax(y)}` +
+             `${maxAbs.toExponential(2)}${steps}, top-1 ${argmax(x)} vs ${argmax(y)}` +
              (x.length === y.length ? '' : ` (SIZE MISMATCH ${x.length} vs ${y.length})`));
 }
 lines.push('Outputs on the same input (softmax, 1001 values):');
 compare('ONNX Runtime float vs qexp float', 'qexp_float/output_0.bin', 'ort_float_output.bin');
 compare('OpenCV float vs qexp float', 'qexp_float/output_0.bin', 'opencv_float_output.bin');
-compare('ONNX Runtime QDQ vs qexp int8', 'qexp_int8/output_0.bin', 'ort_int8_output.bin');
+compare('ONNX Runtime QDQ vs qexp int8', 'qexp_int8/output_0.bin', 'ort_int8_output.bin', 1 / 256);
 console.log(lines.join('\n'));
