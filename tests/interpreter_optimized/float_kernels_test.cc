@@ -211,7 +211,9 @@ TEST(OptimizedFloatKernels, DepthwiseConv2DMatchesTheReference) {
   int checked = 0;
   for (int iter = 0; iter < 60; ++iter) {
     const int64_t n = rng.pick(1, 2), h = rng.pick(1, 14), w = rng.pick(1, 14);
-    const int64_t c = rng.pick(1, 70), kh = rng.pick(1, 5), kw = rng.pick(1, 5);
+    // Every other case is 3×3, which has its own kernel for windows inside the input.
+    const int64_t c = rng.pick(1, 70);
+    const int64_t kh = iter % 2 == 0 ? 3 : rng.pick(1, 5), kw = iter % 2 == 0 ? 3 : rng.pick(1, 5);
     ir::DepthwiseConv2DOptions o;
     o.padding = rng.padding();
     o.stride_h = rng.pick(1, 2);

@@ -163,7 +163,7 @@ class DepthwiseConv2DFloat final : public Kernel {
     QEXP_ASSIGN_OR_RETURN(params_, conv_params(o, input, filter, output));
     depth_multiplier_ = o.depth_multiplier;
     has_bias_ = c.has_input(2);
-    if (c.optimized() && depth_multiplier_ == 1 &&
+    if (c.optimized() && depth_multiplier_ == 1 && c.input(1).is_const() &&
         filter[1] * filter[2] <= opt::kFloatDepthwiseMaxTaps) {
       prepare_fast(c);
     }
@@ -174,7 +174,6 @@ class DepthwiseConv2DFloat final : public Kernel {
     if (fast_) {
       opt::FloatDepthwiseArgs a = args_;
       a.input = c.input(0).data<float>();
-      a.filter = c.input(1).data<float>();
       a.bias = has_bias_ ? c.input(2).data<float>() : zero_bias_.data();
       a.output = c.output(0).data<float>();
       opt::float_depthwise_parallel(*c.thread_pool, isa_, a, batches_);
@@ -190,8 +189,8 @@ class DepthwiseConv2DFloat final : public Kernel {
   std::string_view variant() const override { return variant_; }
 
  private:
-  // Depth multiplier 1: the filter [1, KH, KW, C] is already the [tap][channel] layout the
-  // vector kernel reads, so only the geometry is kept (pointers are filled in at eval).
+  // Depth multiplier 1: the constant filter [1, KH, KW, C] is blocked by channel vectors once;
+  // the activation pointers are filled in at eval.
   void prepare_fast(const PrepareContext& c) {
     const Shape& in = c.input(0).shape;
     const Shape& f = c.input(1).shape;
@@ -211,6 +210,9 @@ class DepthwiseConv2DFloat final : public Kernel {
     args_.out_w = out[2];
     args_.act = params_.activation;
     batches_ = in[0];
+    packed_filter_ = opt::pack_float_depthwise_filter(
+        c.isa(), c.input(1).const_data<float>().data(), f[1] * f[2], in[3]);
+    args_.filter = packed_filter_.data();
     if (!has_bias_) zero_bias_.assign(static_cast<size_t>(in[3]), 0.0f);
     isa_ = c.isa();
     fast_ = true;
@@ -223,6 +225,7 @@ class DepthwiseConv2DFloat final : public Kernel {
   bool fast_ = false;
   opt::FloatDepthwiseArgs args_;
   int64_t batches_ = 0;
+  std::vector<float> packed_filter_;
   std::vector<float> zero_bias_;
   Isa isa_ = Isa::kPortable;
   std::string variant_ = "reference";

@@ -78,6 +78,20 @@ FloatPackedWeights pack_float_weights(Isa isa, const float* weights, const float
   return w;
 }
 
+std::vector<float> pack_float_depthwise_filter(Isa isa, const float* filter, int64_t taps,
+                                               int64_t channels) {
+  const int64_t lanes = detail::lanes(float_gemm_tile(isa));
+  const int64_t blocks = ceil_div(channels, lanes);
+  std::vector<float> packed(static_cast<size_t>(blocks * taps * lanes), 0.0f);
+  for (int64_t t = 0; t < taps; ++t) {
+    for (int64_t c = 0; c < channels; ++c) {
+      packed[static_cast<size_t>(((c / lanes) * taps + t) * lanes + c % lanes)] =
+          filter[t * channels + c];
+    }
+  }
+  return packed;
+}
+
 void float_gemm(const FloatGemmArgs& args) {
   switch (args.w->isa) {
 #if defined(QEXP_HAVE_X86_KERNELS)

@@ -91,7 +91,7 @@ inline constexpr int kFloatDepthwiseMaxTaps = 64;
 struct FloatDepthwiseArgs {
   const float* input = nullptr;
   int64_t in_h = 0, in_w = 0, channels = 0;
-  const float* filter = nullptr;  ///< [KH, KW, C]
+  const float* filter = nullptr;  ///< blocked, from pack_float_depthwise_filter
   const float* bias = nullptr;    ///< C floats (zeros when the op has none)
   int64_t k_h = 0, k_w = 0;
   int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
@@ -100,6 +100,12 @@ struct FloatDepthwiseArgs {
   int64_t out_h = 0, out_w = 0;
   ActivationRange act;
 };
+
+/// The filter [KH, KW, C] rearranged for `isa` as [C / lanes][KH·KW][lanes] (zero-padded to
+/// whole channel blocks), so the taps of one channel block are contiguous: read at a stride of
+/// C floats they would all fall into the same L1 set when C is a power of two.
+std::vector<float> pack_float_depthwise_filter(Isa isa, const float* filter, int64_t taps,
+                                               int64_t channels);
 
 /// Computes output rows [row_begin, row_end), a row being (batch · out_h + oy), with `isa`.
 void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_begin,

@@ -102,30 +102,33 @@ void gemm(const FloatGemmArgs& g) {
   }
 }
 
-// One output pixel over all channels: `taps` (input pixel, filter tap) pairs in (ky, kx) order.
+// One output pixel over all channels: `taps` (input pixel, filter tap index ky·KW + kx) pairs
+// in (ky, kx) order. The filter is blocked: [channel block][tap][kLanes] (see float_kernels.h).
 template <class T>
-void depthwise_pixel(const float* const* tap_in, const float* const* tap_w, int taps,
-                     const float* bias, int64_t channels, float* out, typename T::V lo,
-                     typename T::V hi) {
+void depthwise_pixel(const FloatDepthwiseArgs& d, const float* const* tap_in, const int* tap_k,
+                     int taps, float* out, typename T::V lo, typename T::V hi) {
   using V = typename T::V;
   constexpr int L = T::kLanes;
+  const int64_t channels = d.channels, block = d.k_h * d.k_w * L;
   int64_t c = 0;
   for (; c + 2 * L <= channels; c += 2 * L) {
+    const float* w0 = d.filter + (c / L) * block;
     V a0 = T::zero(), a1 = T::zero();
     for (int t = 0; t < taps; ++t) {
-      a0 = T::fmadd(T::load(tap_in[t] + c), T::load(tap_w[t] + c), a0);
-      a1 = T::fmadd(T::load(tap_in[t] + c + L), T::load(tap_w[t] + c + L), a1);
+      a0 = T::fmadd(T::load(tap_in[t] + c), T::load(w0 + tap_k[t] * L), a0);
+      a1 = T::fmadd(T::load(tap_in[t] + c + L), T::load(w0 + block + tap_k[t] * L), a1);
     }
-    T::store(out + c, T::clamp(T::add(a0, T::load(bias + c)), lo, hi));
-    T::store(out + c + L, T::clamp(T::add(a1, T::load(bias + c + L)), lo, hi));
+    T::store(out + c, T::clamp(T::add(a0, T::load(d.bias + c)), lo, hi));
+    T::store(out + c + L, T::clamp(T::add(a1, T::load(d.bias + c + L)), lo, hi));
   }
   for (; c < channels; c += L) {
     const int n = static_cast<int>(std::min<int64_t>(L, channels - c));
+    const float* w0 = d.filter + (c / L) * block;
     V a0 = T::zero();
     for (int t = 0; t < taps; ++t) {
-      a0 = T::fmadd(T::load_partial(tap_in[t] + c, n), T::load_partial(tap_w[t] + c, n), a0);
+      a0 = T::fmadd(T::load_partial(tap_in[t] + c, n), T::load(w0 + tap_k[t] * L), a0);
     }
-    const V v = T::clamp(T::add(a0, T::load_partial(bias + c, n)), lo, hi);
+    const V v = T::clamp(T::add(a0, T::load_partial(d.bias + c, n)), lo, hi);
     if (n == L) {
       T::store(out + c, v);
     } else {
@@ -134,10 +137,86 @@ void depthwise_pixel(const float* const* tap_in, const float* const* tap_w, int 
   }
 }
 
+// One channel vector (n lanes from channel c) of P adjacent output pixels of a 3×3 depthwise
+// convolution whose windows lie inside the input; `src` is the first pixel's window origin
+// plus c. Each filter tap is loaded once for the P pixels; per pixel the FMA order is the tap
+// order, as in depthwise_pixel.
+template <class T, int P, bool kPartial>
+void depthwise3x3_vector(const FloatDepthwiseArgs& d, const int64_t* off, const float* src,
+                         float* dst, int64_t c, int n, typename T::V lo, typename T::V hi) {
+  using V = typename T::V;
+  auto load = [n](const float* p) { return kPartial ? T::load_partial(p, n) : T::load(p); };
+  const int64_t step = d.stride_w * d.channels;
+  V acc[P];
+  QEXP_FLOAT_UNROLL
+  for (int p = 0; p < P; ++p) acc[p] = T::zero();
+  QEXP_FLOAT_UNROLL
+  for (int t = 0; t < 9; ++t) {
+    const V w = T::load(d.filter + ((c / T::kLanes) * 9 + t) * T::kLanes);
+    QEXP_FLOAT_UNROLL
+    for (int p = 0; p < P; ++p) acc[p] = T::fmadd(load(src + p * step + off[t]), w, acc[p]);
+  }
+  const V bias = load(d.bias + c);
+  QEXP_FLOAT_UNROLL
+  for (int p = 0; p < P; ++p) {
+    const V v = T::clamp(T::add(acc[p], bias), lo, hi);
+    if constexpr (kPartial) {
+      T::store_partial(dst + p * d.channels, v, n);
+    } else {
+      T::store(dst + p * d.channels, v);
+    }
+  }
+}
+
+// All channels of P adjacent output pixels. Channels innermost: the loop walks memory in
+// order (a channel-block-outer order strides by C floats and thrashes L1 sets when C is a
+// power of two).
+template <class T, int P>
+void depthwise3x3_pixels(const FloatDepthwiseArgs& d, const int64_t* off, const float* src,
+                         float* dst, typename T::V lo, typename T::V hi) {
+  constexpr int L = T::kLanes;
+  int64_t c = 0;
+  for (; c + L <= d.channels; c += L) {
+    depthwise3x3_vector<T, P, false>(d, off, src + c, dst + c, c, L, lo, hi);
+  }
+  if (c < d.channels) {
+    const int n = static_cast<int>(d.channels - c);
+    depthwise3x3_vector<T, P, true>(d, off, src + c, dst + c, c, n, lo, hi);
+  }
+}
+
+// Output pixels [ox_begin, ox_end) of one row whose 3×3 windows lie inside the input; `in`
+// points at input pixel (iy0, 0), `out` at the output row.
+template <class T>
+void depthwise3x3_interior(const FloatDepthwiseArgs& d, const float* in, float* out,
+                           int64_t ox_begin, int64_t ox_end, typename T::V lo, typename T::V hi) {
+  constexpr int kPixels = 4;
+  const int64_t ch = d.channels;
+  int64_t off[9];
+  for (int t = 0; t < 9; ++t) {
+    off[t] = ((t / 3) * d.dilation_h * d.in_w + (t % 3) * d.dilation_w) * ch;
+  }
+  auto src = [&](int64_t ox) { return in + (ox * d.stride_w - d.pad_left) * ch; };
+  int64_t ox = ox_begin;
+  for (; ox + kPixels <= ox_end; ox += kPixels) {
+    depthwise3x3_pixels<T, kPixels>(d, off, src(ox), out + ox * ch, lo, hi);
+  }
+  for (; ox < ox_end; ++ox) depthwise3x3_pixels<T, 1>(d, off, src(ox), out + ox * ch, lo, hi);
+}
+
+// The output pixels [*begin, *end) of a row whose windows do not leave the input horizontally.
+inline void interior_columns(const FloatDepthwiseArgs& d, int64_t* begin, int64_t* end) {
+  // ox·stride − pad >= 0 and ox·stride − pad + (k_w − 1)·dilation <= in_w − 1.
+  *begin = (d.pad_left + d.stride_w - 1) / d.stride_w;
+  const int64_t last = d.in_w - 1 - (d.k_w - 1) * d.dilation_w + d.pad_left;
+  *end = last < 0 ? 0 : std::min(d.out_w, last / d.stride_w + 1);
+  *begin = std::min(*begin, *end);
+}
+
 template <class T>
 void depthwise_rows(const FloatDepthwiseArgs& d, int64_t row_begin, int64_t row_end) {
   const float* tap_in[kFloatDepthwiseMaxTaps];
-  const float* tap_w[kFloatDepthwiseMaxTaps];
+  int tap_k[kFloatDepthwiseMaxTaps];
   const int64_t ch = d.channels;
   const typename T::V lo = T::set1(d.act.min), hi = T::set1(d.act.max);
   for (int64_t row = row_begin; row < row_end; ++row) {
@@ -145,7 +224,14 @@ void depthwise_rows(const FloatDepthwiseArgs& d, int64_t row_begin, int64_t row_
     const float* in_b = d.input + b * d.in_h * d.in_w * ch;
     float* out_row = d.output + row * d.out_w * ch;
     const int64_t iy0 = oy * d.stride_h - d.pad_top;
+    int64_t skip_begin = 0, skip_end = 0;  // columns done by the 3×3 interior kernel
+    if (d.k_h == 3 && d.k_w == 3 && iy0 >= 0 && iy0 + 2 * d.dilation_h < d.in_h) {
+      interior_columns(d, &skip_begin, &skip_end);
+      depthwise3x3_interior<T>(d, in_b + iy0 * d.in_w * ch, out_row, skip_begin, skip_end, lo, hi);
+    }
     for (int64_t ox = 0; ox < d.out_w; ++ox) {
+      if (ox == skip_begin && skip_end > skip_begin) ox = skip_end;
+      if (ox >= d.out_w) break;
       const int64_t ix0 = ox * d.stride_w - d.pad_left;
       int taps = 0;
       for (int64_t ky = 0; ky < d.k_h; ++ky) {
@@ -155,11 +241,11 @@ void depthwise_rows(const FloatDepthwiseArgs& d, int64_t row_begin, int64_t row_
           const int64_t ix = ix0 + kx * d.dilation_w;
           if (ix < 0 || ix >= d.in_w) continue;
           tap_in[taps] = in_b + (iy * d.in_w + ix) * ch;
-          tap_w[taps] = d.filter + (ky * d.k_w + kx) * ch;
+          tap_k[taps] = static_cast<int>(ky * d.k_w + kx);
           ++taps;
         }
       }
-      depthwise_pixel<T>(tap_in, tap_w, taps, d.bias, ch, out_row + ox * ch, lo, hi);
+      depthwise_pixel<T>(d, tap_in, tap_k, taps, out_row + ox * ch, lo, hi);
     }
   }
 }

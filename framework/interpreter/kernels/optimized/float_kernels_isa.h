@@ -11,6 +11,8 @@ namespace qexp::interp::kernels::optimized::detail {
 inline constexpr FloatGemmTile kFloatTilePortable{4, 8};
 inline constexpr FloatGemmTile kFloatTileAvx2{6, 16};
 inline constexpr FloatGemmTile kFloatTileAvx512{8, 32};
+// Vector lanes (floats): half the tile width, the GEMM tiles being two vectors wide.
+inline constexpr int lanes(FloatGemmTile tile) { return tile.nr / 2; }
 
 void float_gemm_portable(const FloatGemmArgs& args);
 void float_depthwise_portable(const FloatDepthwiseArgs& args, int64_t row_begin, int64_t row_end);
