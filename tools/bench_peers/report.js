@@ -8,11 +8,9 @@ const fs = require('fs');
 const path = require('path');
 
 const dir = process.argv[2];
+const {compareFiles} = require('./compare.js');
+
 const json = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-const floats = (name) => {
-  const b = fs.readFileSync(path.join(dir, name));
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
-};
 const text = (name) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
 
 const cols = [['float', 1], ['float', 2], ['int8', 1], ['int8', 2]];
@@ -75,20 +73,12 @@ lines.push(`- qexp bench int8 peak RSS ≤ 64 MB: ${mb(mem.peak_rss_bytes)} MB (
 lines.push('');
 // step: the output's quantization step (int8 softmax: 1/256) to count differing values in.
 function compare(label, a, b, step = 0) {
-  const x = floats(a), y = floats(b);
-  let num = 0, den = 0, maxAbs = 0, differing = 0;
-  for (let i = 0; i < x.length; ++i) {
-    num += (x[i] - y[i]) ** 2;
-    den += x[i] ** 2;
-    maxAbs = Math.max(maxAbs, Math.abs(x[i] - y[i]));
-    differing += x[i] !== y[i];
-  }
-  const argmax = (v) => v.indexOf(Math.max(...v));
-  const steps = step > 0 ? ` = ${Math.round(maxAbs / step)} step(s) of 1/${1 / step}, ` +
-      `${differing} of ${x.length} values differ` : '';
-  lines.push(`- ${label}: relative L2 ${Math.sqrt(num / den).toExponential(2)}, max |diff| ` +
-             `${maxAbs.toExponential(2)}${steps}, top-1 ${argmax(x)} vs ${argmax(y)}` +
-             (x.length === y.length ? '' : ` (SIZE MISMATCH ${x.length} vs ${y.length})`));
+  const c = compareFiles(path.join(dir, a), path.join(dir, b));
+  const steps = step > 0 ? ` = ${Math.round(c.maxAbs / step)} step(s) of 1/${1 / step}, ` +
+      `${c.differing} of ${c.size} values differ` : '';
+  lines.push(`- ${label}: relative L2 ${c.relL2.toExponential(2)}, max |diff| ` +
+             `${c.maxAbs.toExponential(2)}${steps}, top-1 ${c.top1[0]} vs ${c.top1[1]}` +
+             (c.sameSize ? '' : ' (SIZE MISMATCH)'));
 }
 lines.push('Outputs on the same input (softmax, 1001 values):');
 compare('ONNX Runtime float vs qexp float', 'qexp_float/output_0.bin', 'ort_float_output.bin');
