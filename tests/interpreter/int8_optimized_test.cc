@@ -236,7 +236,7 @@ Run run(const Case& c, KernelSet set, std::optional<Isa> isa, int threads) {
 std::string expected_variant(const Case& c, Isa isa) {
   if (!c.fast) return "reference";
   const char* level = isa >= Isa::kAvx2 && c.simd ? "avx2" : "portable";
-  if (c.depthwise) return str_cat("depthwise_", level);
+  if (c.depthwise) return str_cat("depthwise_", isa >= Isa::kAvx512 ? "avx512" : level);
   if (isa >= Isa::kAvx512Vnni && c.simd) level = "avx512vnni";
   return str_cat(c.im2col ? "im2col_" : "", "gemm_", level);
 }

@@ -38,7 +38,9 @@ Int8DepthwisePlan make_int8_depthwise_plan(Isa isa, const reference::ConvParams&
                                            Int8Requant requant) {
   Int8DepthwisePlan p;
 #if defined(QEXP_HAVE_X86_KERNELS)
-  p.avx2 = isa >= Isa::kAvx2 && requant.simd_exact();
+  if (requant.simd_exact() && isa >= Isa::kAvx2) {
+    p.simd = isa >= Isa::kAvx512 ? Isa::kAvx512 : Isa::kAvx2;
+  }
 #else
   (void)isa;
 #endif
@@ -67,7 +69,7 @@ Int8DepthwisePlan make_int8_depthwise_plan(Isa isa, const reference::ConvParams&
         static_cast<uint64_t>(b) - static_cast<uint64_t>(int64_t{input_zero_point} * sum);
     p.bias[static_cast<size_t>(c)] = static_cast<int32_t>(static_cast<uint32_t>(corrected));
   }
-  if (p.avx2) p.weight_pairs = pack_weight_pairs(p);
+  if (p.simd != Isa::kPortable) p.weight_pairs = pack_weight_pairs(p);
   p.pad_row.assign(static_cast<size_t>(cp), static_cast<int8_t>(input_zero_point));
   return p;
 }
@@ -98,14 +100,19 @@ void int8_depthwise_rows(const Int8DepthwisePlan& p, const int8_t* input, int8_t
     const int64_t b = row / p.out_h, oy = row % p.out_h;
     int64_t c_begin = 0;
 #if defined(QEXP_HAVE_X86_KERNELS)
-    if (p.avx2) {
+    if (p.simd != Isa::kPortable) {
       const int8_t* rows[kMaxDepthwiseTaps];
       for (int64_t ky = 0; ky < p.k_h; ++ky) {
         const int64_t iy = oy * p.params.stride_h - p.params.pad_top + ky * p.params.dilation_h;
         rows[ky] =
             iy >= 0 && iy < p.in_h ? input + (b * p.in_h + iy) * p.in_w * p.channels : nullptr;
       }
-      int8_depthwise_row_avx2(p, rows, output + row * p.out_w * p.channels);
+      int8_t* out_row = output + row * p.out_w * p.channels;
+      if (p.simd == Isa::kAvx512) {
+        int8_depthwise_row_avx512(p, rows, out_row);
+      } else {
+        int8_depthwise_row_avx2(p, rows, out_row);
+      }
       c_begin = p.channels - p.channels % 16;
       if (c_begin == p.channels) continue;
     }

@@ -22,7 +22,9 @@ namespace qexp::interp::kernels::optimized {
 inline constexpr int64_t kMaxDepthwiseTaps = 64;
 
 struct Int8DepthwisePlan {
-  bool avx2 = false;
+  /// The channel loop: kPortable, kAvx2 or kAvx512 (the AVX2 loop with AVX-512
+  /// requantization).
+  Isa simd = Isa::kPortable;
   reference::ConvParams params;
   int64_t batches = 0, in_h = 0, in_w = 0, channels = 0;
   int64_t k_h = 0, k_w = 0, out_h = 0, out_w = 0;
@@ -36,8 +38,12 @@ struct Int8DepthwisePlan {
   Int8Requant requant;
 
   int64_t padded_channels() const { return round_up(channels, kInt8ChannelPad); }
-  /// "depthwise_avx2" or "depthwise_portable".
-  std::string_view variant() const { return avx2 ? "depthwise_avx2" : "depthwise_portable"; }
+  /// "depthwise_avx512", "depthwise_avx2" or "depthwise_portable".
+  std::string_view variant() const {
+    return simd == Isa::kAvx512 ? "depthwise_avx512"
+           : simd == Isa::kAvx2 ? "depthwise_avx2"
+                                : "depthwise_portable";
+  }
 };
 
 /// Whether the fast path takes this geometry: depth multiplier 1 and at most kMaxDepthwiseTaps
@@ -65,6 +71,9 @@ int64_t int8_depthwise_taps(const Int8DepthwisePlan& plan, const int8_t* input, 
 /// AVX2 loop over one output row, channels [0, channels − channels % 16): rows[ky] points at
 /// input row oy·stride − pad_top + ky·dilation of the batch, or is null in the padding.
 void int8_depthwise_row_avx2(const Int8DepthwisePlan& plan, const int8_t* const* rows, int8_t* out);
+/// The same loop with AVX-512 requantization.
+void int8_depthwise_row_avx512(const Int8DepthwisePlan& plan, const int8_t* const* rows,
+                               int8_t* out);
 #endif
 
 }  // namespace qexp::interp::kernels::optimized
