@@ -3,8 +3,10 @@
 # run, with the same warm-up / timed-run protocol, and prints a Markdown table with the ratios
 # (docs/performance.md). Not part of CI.
 #
-# Usage: tools/bench_peers/run.sh [--runs N] [--warmup N] [--models DIR] [--out DIR]
+# Usage: tools/bench_peers/run.sh [--runs N] [--warmup N] [--wait-idle S] [--models DIR] [--out DIR]
 #   --runs N      timed runs per measurement (default 50); --warmup N untimed ones (default 10)
+#   --wait-idle S before measuring, wait up to S seconds for a 1-minute load average below 0.5
+#                 (on 2 cores, any other busy process distorts the 2-thread numbers)
 #   --models DIR  where make_models.sh put / puts the models (default /tmp/qexp-bench)
 #   --out DIR     JSON results, raw outputs and table.md (default DIR/run-<UTC time>)
 # Environment: QEXP_BUILD_DIR (default <repo>/build): configured with -DQEXP_BUILD_BENCH_PEERS=ON
@@ -15,11 +17,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${QEXP_BUILD_DIR:-$root/build}"
-runs=50 warmup=10 models=/tmp/qexp-bench out=""
+runs=50 warmup=10 wait_idle=0 models=/tmp/qexp-bench out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --wait-idle) wait_idle="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "run.sh: unknown option '$1' (see the header of $0)" >&2; exit 2 ;;
@@ -46,6 +49,11 @@ fi
 "$export_onnx" "$models/mnv1_float.tflite" -o "$models/mnv1_float.onnx" >&2
 "$export_onnx" "$models/mnv1_int8.tflite" -o "$models/mnv1_qdq.onnx" >&2
 mkdir -p "$out"
+deadline=$((SECONDS + wait_idle))
+while [ "$SECONDS" -lt "$deadline" ] && ! awk '{exit !($1 < 0.5)}' /proc/loadavg; do
+  log "waiting for an idle machine (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  sleep 15
+done
 uptime >"$out/load_before.txt"
 log "results in $out ($(cat "$out/load_before.txt"))"
 
