@@ -78,10 +78,16 @@ bool same_bytes(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-// The reference run, then every ISA level with 1 and 3 threads. `fast` names the variant
-// prefix expected from the optimized kernel ("" = the reference must have been kept).
+// What the optimized kernel must show: its variant, and how close it must be.
+struct Expect {
+  std::string fast;        ///< variant prefix ("" = the reference must have been kept)
+  bool isa_suffix = true;  ///< the variant ends with the ISA name ("conv1x1_gemm_avx2")
+  bool bit_exact = false;  ///< identical bytes to the reference (same arithmetic)
+};
+
+// The reference run, then every ISA level with 1 and 3 threads.
 void check_against_reference(const ir::Graph& g, const std::vector<float>& input,
-                             const std::string& fast, const std::string& what) {
+                             const Expect& expect, const std::string& what) {
   InterpreterOptions ref_options;
   ref_options.kernel_set = KernelSet::kReference;
   const RunResult ref = run_graph(g, input, ref_options);
@@ -90,8 +96,15 @@ void check_against_reference(const ir::Graph& g, const std::vector<float>& input
     const std::string at = what + " at " + std::string(isa_name(isa));
     const RunResult one = run_graph(g, input, optimized_options(isa, 1));
     const RunResult three = run_graph(g, input, optimized_options(isa, 3));
-    EXPECT_EQ(one.variant, fast.empty() ? "reference" : float_variant_name(fast, isa)) << at;
-    expect_close(ref.values, one.values, at);
+    const std::string variant = expect.fast.empty() ? "reference"
+                                : expect.isa_suffix ? float_variant_name(expect.fast, isa)
+                                                    : expect.fast;
+    EXPECT_EQ(one.variant, variant) << at;
+    if (expect.bit_exact) {
+      EXPECT_TRUE(same_bytes(ref.values, one.values)) << at << ": not bit-identical";
+    } else {
+      expect_close(ref.values, one.values, at);
+    }
     EXPECT_TRUE(same_bytes(one.values, three.values)) << at << ": 1 and 3 threads differ";
   }
 }
@@ -127,8 +140,11 @@ ir::Graph one_op_graph(const Shape& shape, AddOp add) {
   return g;
 }
 
-int64_t output_size(ir::Padding pad, int64_t in, int64_t k, int stride, int dilation) {
-  return ir::conv_output_size(pad, in, k, stride, dilation);
+// True when a window (kh × kw, strides, dilations) over an h × w input has an output pixel.
+template <typename Options>
+bool has_output(const Options& o, int64_t h, int64_t w, int64_t kh, int64_t kw, int dh, int dw) {
+  return ir::conv_output_size(o.padding, h, kh, o.stride_h, dh) > 0 &&
+         ir::conv_output_size(o.padding, w, kw, o.stride_w, dw) > 0;
 }
 
 TEST(OptimizedFloatKernels, Conv2DMatchesTheReference) {
@@ -146,10 +162,7 @@ TEST(OptimizedFloatKernels, Conv2DMatchesTheReference) {
     o.dilation_h = rng.pick(1, 2);
     o.dilation_w = rng.pick(1, 2);
     o.activation = rng.activation();
-    if (output_size(o.padding, h, kh, o.stride_h, o.dilation_h) <= 0 ||
-        output_size(o.padding, w, kw, o.stride_w, o.dilation_w) <= 0) {
-      continue;
-    }
+    if (!has_output(o, h, w, kh, kw, o.dilation_h, o.dilation_w)) continue;
     const bool bias = rng.pick(0, 3) != 0;
     const std::vector<float> filter = rng.values(cout * kh * kw * cin);
     const std::vector<float> bias_values = rng.values(cout);
@@ -160,7 +173,7 @@ TEST(OptimizedFloatKernels, Conv2DMatchesTheReference) {
     });
     const bool direct = kh == 1 && kw == 1 && o.stride_h == 1 && o.stride_w == 1;
     check_against_reference(g, rng.values(n * h * w * cin),
-                            direct ? "conv1x1_gemm" : "conv_im2col_gemm",
+                            {direct ? "conv1x1_gemm" : "conv_im2col_gemm"},
                             "conv case " + std::to_string(iter));
     ++checked;
   }
@@ -182,7 +195,7 @@ TEST(OptimizedFloatKernels, LargeConvolutionsSplitOverThreadsIdentically) {
         return add_op(gr, ir::OpType::kConv2D, "conv", {x, wt, b}, o);
       });
       check_against_reference(g, rng.values(in.num_elements()),
-                              k == 1 ? "conv1x1_gemm" : "conv_im2col_gemm",
+                              {k == 1 ? "conv1x1_gemm" : "conv_im2col_gemm"},
                               in.to_string() + " k" + std::to_string(k));
     }
   }
@@ -194,7 +207,7 @@ TEST(OptimizedFloatKernels, GroupedAndNonConstantFiltersKeepTheReference) {
     int wt = add_float_const(gr, "w", Shape{6, 3, 3, 4}, rng.values(6 * 9 * 4));
     return add_op(gr, ir::OpType::kConv2D, "conv", {x, wt}, ir::Conv2DOptions{});
   });
-  check_against_reference(grouped, rng.values(200), "", "grouped conv");
+  check_against_reference(grouped, rng.values(200), {""}, "grouped conv");
 
   ir::Graph g;
   const int x = g.add_tensor("x", DType::kFloat32, Shape{2, 16});
@@ -222,10 +235,7 @@ TEST(OptimizedFloatKernels, DepthwiseConv2DMatchesTheReference) {
     o.dilation_w = rng.pick(1, 2);
     o.depth_multiplier = rng.pick(0, 4) == 0 ? 2 : 1;
     o.activation = rng.activation();
-    if (output_size(o.padding, h, kh, o.stride_h, o.dilation_h) <= 0 ||
-        output_size(o.padding, w, kw, o.stride_w, o.dilation_w) <= 0) {
-      continue;
-    }
+    if (!has_output(o, h, w, kh, kw, o.dilation_h, o.dilation_w)) continue;
     const int64_t oc = c * o.depth_multiplier;
     const bool bias = rng.pick(0, 3) != 0;
     const std::vector<float> filter = rng.values(kh * kw * oc), bias_values = rng.values(oc);
@@ -235,7 +245,7 @@ TEST(OptimizedFloatKernels, DepthwiseConv2DMatchesTheReference) {
       return add_op(gr, ir::OpType::kDepthwiseConv2D, "dw", inputs, o);
     });
     check_against_reference(g, rng.values(n * h * w * c),
-                            o.depth_multiplier == 1 ? "depthwise" : "",
+                            {o.depth_multiplier == 1 ? "depthwise" : ""},
                             "depthwise case " + std::to_string(iter));
     ++checked;
   }
@@ -256,9 +266,41 @@ TEST(OptimizedFloatKernels, FullyConnectedMatchesTheReference) {
       if (bias) inputs.push_back(add_float_const(gr, "b", Shape{units}, bias_values));
       return add_op(gr, ir::OpType::kFullyConnected, "fc", inputs, o);
     });
-    check_against_reference(g, rng.values(batches * depth), "gemm",
+    check_against_reference(g, rng.values(batches * depth), {"gemm"},
                             "fully connected case " + std::to_string(iter));
   }
+}
+
+TEST(OptimizedFloatKernels, PoolingIsBitIdenticalToTheReference) {
+  Rng rng(12);
+  int checked = 0;
+  for (int iter = 0; iter < 60; ++iter) {
+    const int64_t n = rng.pick(1, 2), h = rng.pick(1, 12), w = rng.pick(1, 12);
+    const int64_t c = rng.pick(1, 40);
+    ir::Pool2DOptions o;
+    o.padding = rng.padding();
+    o.filter_h = rng.pick(1, 4);
+    o.filter_w = rng.pick(1, 4);
+    o.stride_h = rng.pick(1, 3);
+    o.stride_w = rng.pick(1, 3);
+    o.activation = rng.activation();
+    if (!has_output(o, h, w, o.filter_h, o.filter_w, 1, 1)) continue;
+    const ir::OpType type = iter % 2 ? ir::OpType::kMaxPool2D : ir::OpType::kAveragePool2D;
+    ir::Graph g = one_op_graph(
+        Shape{n, h, w, c}, [&](ir::Graph& gr, int x) { return add_op(gr, type, "pool", {x}, o); });
+    check_against_reference(g, rng.values(n * h * w * c), {"pool_channels", false, true},
+                            "pool case " + std::to_string(iter));
+    ++checked;
+  }
+  EXPECT_GT(checked, 40);
+  // MobileNet's global average pool, big enough to be split over threads.
+  ir::Pool2DOptions global;
+  global.filter_h = global.filter_w = 7;
+  ir::Graph g = one_op_graph(Shape{1, 7, 7, 1024}, [&](ir::Graph& gr, int x) {
+    return add_op(gr, ir::OpType::kAveragePool2D, "pool", {x}, global);
+  });
+  check_against_reference(g, rng.values(7 * 7 * 1024), {"pool_channels", false, true},
+                          "global average pool");
 }
 
 // NaN inputs stay NaN through the fused activation, as in the reference clamp.

@@ -5,6 +5,7 @@
 #include "framework/interpreter/kernels/activation.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/float_pooling.h"
 #include "framework/interpreter/kernels/reference/pooling.h"
 #include "framework/ir/shape_inference.h"
 
@@ -30,10 +31,15 @@ class Pool2DFloat final : public Kernel {
     params_.pad_top = ir::conv_padding_before(o.padding, in[1], o.filter_h, o.stride_h, 1, out[1]);
     params_.pad_left = ir::conv_padding_before(o.padding, in[2], o.filter_w, o.stride_w, 1, out[2]);
     QEXP_ASSIGN_OR_RETURN(params_.activation, float_activation_range(o.activation));
+    optimized_ = c.optimized();
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if (optimized_) {
+      optimized::float_pool(*c.thread_pool, kFastKind, fast_args(c));
+      return;
+    }
     if constexpr (kKind == PoolKind::kAverage) {
       reference::average_pool2d(params_, c.input(0).shape(), c.input(0).data<float>(),
                                 c.output(0).shape(), c.output(0).data<float>());
@@ -43,8 +49,30 @@ class Pool2DFloat final : public Kernel {
     }
   }
 
+  std::string_view variant() const override { return optimized_ ? "pool_channels" : "reference"; }
+
  private:
+  static constexpr optimized::FloatPoolKind kFastKind = kKind == PoolKind::kAverage
+                                                            ? optimized::FloatPoolKind::kAverage
+                                                            : optimized::FloatPoolKind::kMax;
+
+  optimized::FloatPoolArgs fast_args(const EvalContext& c) const {
+    const Shape& in = c.input(0).shape();
+    optimized::FloatPoolArgs a;
+    a.params = params_;
+    a.input = c.input(0).data<float>();
+    a.batches = in[0];
+    a.in_h = in[1];
+    a.in_w = in[2];
+    a.channels = in[3];
+    a.output = c.output(0).data<float>();
+    a.out_h = c.output(0).shape()[1];
+    a.out_w = c.output(0).shape()[2];
+    return a;
+  }
+
   reference::PoolParams params_;
+  bool optimized_ = false;
 };
 
 }  // namespace

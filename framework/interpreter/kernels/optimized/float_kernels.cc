@@ -3,7 +3,6 @@
 #include "framework/interpreter/kernels/optimized/float_kernels.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/optimized/float_kernels_isa.h"
@@ -151,20 +150,33 @@ int64_t im2col_block_rows(const FloatPackedWeights& w) {
   return std::max<int64_t>(mr, kBlockFloats / std::max<int64_t>(w.k, 1) / mr * mr);
 }
 
-// Writes im2col row `p` (output pixel b, oy, ox) to dst (KH·KW·C floats).
+// Writes im2col row `p` (output pixel b, oy, ox) to dst (KH·KW·C floats). Inline copies, not
+// memcpy: the pieces are short (a 3-channel stem copies 3 floats per tap).
 void gather_im2col_row(const FloatConvGeometry& g, const float* input, int64_t p, float* dst) {
   const int64_t per_image = g.out_h * g.out_w;
   const int64_t b = p / per_image, oy = (p % per_image) / g.out_w, ox = p % g.out_w;
   const float* image = input + b * g.in_h * g.in_w * g.in_c;
-  const size_t bytes = sizeof(float) * static_cast<size_t>(g.in_c);
-  for (int64_t ky = 0; ky < g.k_h; ++ky) {
+  const int64_t ix0 = ox * g.stride_w - g.pad_left;
+  const bool row_inside = ix0 >= 0 && ix0 + (g.k_w - 1) * g.dilation_w < g.in_w;
+  const int64_t row_floats = g.k_w * g.in_c;
+  for (int64_t ky = 0; ky < g.k_h; ++ky, dst += row_floats) {
     const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-    for (int64_t kx = 0; kx < g.k_w; ++kx, dst += g.in_c) {
-      const int64_t ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-      if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-        std::memset(dst, 0, bytes);
+    if (iy < 0 || iy >= g.in_h) {
+      std::fill_n(dst, row_floats, 0.0f);
+      continue;
+    }
+    const float* src_row = image + iy * g.in_w * g.in_c;
+    if (row_inside && g.dilation_w == 1) {  // the KW pixels are contiguous in the input
+      std::copy_n(src_row + ix0 * g.in_c, row_floats, dst);
+      continue;
+    }
+    for (int64_t kx = 0; kx < g.k_w; ++kx) {
+      const int64_t ix = ix0 + kx * g.dilation_w;
+      float* d = dst + kx * g.in_c;
+      if (ix < 0 || ix >= g.in_w) {
+        std::fill_n(d, g.in_c, 0.0f);
       } else {
-        std::memcpy(dst, image + (iy * g.in_w + ix) * g.in_c, bytes);
+        std::copy_n(src_row + ix * g.in_c, g.in_c, d);
       }
     }
   }
