@@ -22,9 +22,7 @@ struct Store8 {
 
 void int8_depthwise_row_avx2(const Int8DepthwisePlan& plan, const int8_t* const* rows,
                              int8_t* out) {
-  dispatch_requant_rule(plan.requant.rule, [&](auto rule) {
-    row_blocks<Store8, decltype(rule)::value>(plan, rows, out);
-  });
+  depthwise_row<Store8>(plan, rows, out);
 }
 
 }  // namespace qexp::interp::kernels::optimized

@@ -29,9 +29,7 @@ struct Store16 {
 
 void int8_depthwise_row_avx512(const Int8DepthwisePlan& plan, const int8_t* const* rows,
                                int8_t* out) {
-  dispatch_requant_rule(plan.requant.rule, [&](auto rule) {
-    row_blocks<Store16, decltype(rule)::value>(plan, rows, out);
-  });
+  depthwise_row<Store16>(plan, rows, out);
 }
 
 }  // namespace qexp::interp::kernels::optimized

@@ -53,28 +53,33 @@ inline void pair_madd(const int8_t* x_t, const int8_t* x_u, const int16_t* w, __
                                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16))));
 }
 
-// One output row, channels [0, channels − channels % 16). Store<kRule>(requant, c) holds the
-// requantization constants of channels [c, c + 16) and stores two accumulator vectors there.
-template <template <RequantRule> class Store, RequantRule kRule>
-void row_blocks(const Int8DepthwisePlan& p, const int8_t* const* rows, int8_t* out) {
-  const RowTaps taps = row_taps(p, rows);
+// One output row, channels [0, channels − channels % 16), for kPairs tap pairs (0: any count,
+// taps.pairs). Store<kRule>(requant, c) holds the requantization constants of channels
+// [c, c + 16) and stores two accumulator vectors there.
+template <int kPairs, template <RequantRule> class Store, RequantRule kRule>
+void row_blocks(const Int8DepthwisePlan& p, const RowTaps& taps, int8_t* out) {
+  const int64_t pairs = kPairs > 0 ? kPairs : taps.pairs;
   const int64_t channels = p.channels, full = channels - channels % 16;
   const int64_t span = (p.k_w - 1) * p.params.dilation_w + 1;
   for (int64_t c = 0; c < full; c += 16) {
     const Store<kRule> store(p.requant, c);
     const __m256i bias0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&p.bias[c]));
     const __m256i bias1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&p.bias[c + 8]));
-    const int16_t* w_block = p.weight_pairs.data() + c / 16 * taps.pairs * 32;
+    const int16_t* w_block = p.weight_pairs.data() + c / 16 * pairs * 32;
     const int8_t* pad = p.pad_row.data() + c;
+    // Tap t of the pixel with x0 = 0 (only dereferenced with the offset of an interior pixel).
+    const int8_t* tap0[kMaxDepthwiseTaps + 1];
+    for (int64_t t = 0; t < 2 * pairs; ++t) {
+      tap0[t] = taps.row[t] != nullptr ? taps.row[t] + taps.dx[t] * channels + c : nullptr;
+    }
     for (int64_t ox = 0; ox < p.out_w; ++ox) {
       const int64_t x0 = ox * p.params.stride_w - p.params.pad_left;
       __m256i acc_lo = _mm256_setzero_si256(), acc_hi = _mm256_setzero_si256();
-      const int16_t* w = w_block;
       if (taps.rows_inside && x0 >= 0 && x0 + span <= p.in_w) {
-        const int64_t base = x0 * channels + c;
-        for (int64_t i = 0; i < 2 * taps.pairs; i += 2, w += 32) {
-          pair_madd(taps.row[i] + base + taps.dx[i] * channels,
-                    taps.row[i + 1] + base + taps.dx[i + 1] * channels, w, acc_lo, acc_hi);
+        const int64_t offset = x0 * channels;
+        for (int64_t i = 0; i < pairs; ++i) {
+          pair_madd(tap0[2 * i] + offset, tap0[2 * i + 1] + offset, w_block + 32 * i, acc_lo,
+                    acc_hi);
         }
       } else {
         auto at = [&](int64_t t) {
@@ -82,8 +87,8 @@ void row_blocks(const Int8DepthwisePlan& p, const int8_t* const* rows, int8_t* o
           return taps.row[t] != nullptr && ix >= 0 && ix < p.in_w ? taps.row[t] + ix * channels + c
                                                                   : pad;
         };
-        for (int64_t i = 0; i < 2 * taps.pairs; i += 2, w += 32) {
-          pair_madd(at(i), at(i + 1), w, acc_lo, acc_hi);
+        for (int64_t i = 0; i < pairs; ++i) {
+          pair_madd(at(2 * i), at(2 * i + 1), w_block + 32 * i, acc_lo, acc_hi);
         }
       }
       // acc_lo holds channels 0-3 | 8-11, acc_hi 4-7 | 12-15 (vpunpck*wd work per 128 bits).
@@ -92,6 +97,19 @@ void row_blocks(const Int8DepthwisePlan& p, const int8_t* const* rows, int8_t* o
       store(out + ox * channels + c, acc0, acc1);
     }
   }
+}
+
+// row_blocks for the row whose input rows are `rows`, with the 3×3 filter's 5 pairs unrolled.
+template <template <RequantRule> class Store>
+void depthwise_row(const Int8DepthwisePlan& p, const int8_t* const* rows, int8_t* out) {
+  const RowTaps taps = row_taps(p, rows);
+  dispatch_requant_rule(p.requant.rule, [&](auto rule) {
+    if (taps.pairs == 5) {
+      row_blocks<5, Store, decltype(rule)::value>(p, taps, out);
+    } else {
+      row_blocks<0, Store, decltype(rule)::value>(p, taps, out);
+    }
+  });
 }
 
 }  // namespace
