@@ -91,7 +91,9 @@ class Exporter {
   Result<std::string> run(OnnxExportSummary* summary) {
     QEXP_RETURN_IF_ERROR(emit_inputs());
     for (const ir::Op& op : g_.ops) {
+      current_op_ = op.name;
       Status s = emit_op(op);
+      current_op_.clear();
       if (!s.ok()) {
         return Status(s.code(), str_cat("op ", quoted(op.name), " (", ir::op_type_name(op.type),
                                         "): ", s.message()));
@@ -112,10 +114,14 @@ class Exporter {
     return !tensor(id).is_const() && tensor(id).quant.is_quantized();
   }
 
+  /// One node with one fresh output. Inside an op both are named "<qexp op name>/<op_type>_<n>"
+  /// (runtimes name fused nodes after a node or its output), so profiles of other runtimes can
+  /// be matched to qexp's ops.
   std::string node1(std::string_view op_type, const std::vector<std::string>& inputs,
                     const std::vector<OnnxAttribute>& attrs = {}) {
-    std::string out = fresh(op_type);
-    out_.add_node(op_type, inputs, {out}, attrs);
+    const std::string out =
+        current_op_.empty() ? fresh(op_type) : str_cat(current_op_, "/", op_type, "_", next_id_++);
+    out_.add_node(op_type, inputs, {out}, attrs, current_op_.empty() ? "" : out);
     return out;
   }
 
@@ -402,6 +408,7 @@ class Exporter {
   std::vector<std::string> name_;   // float ONNX value of each tensor ("" until produced)
   std::vector<std::string> qname_;  // integer value (QuantizeLinear output) of quantized ones
   std::map<float, std::string> scalars_;
+  std::string current_op_;  // name of the qexp op being exported ("" outside ops)
   int next_id_ = 0, quantized_ = 0;
 };
 

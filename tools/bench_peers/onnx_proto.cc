@@ -124,11 +124,13 @@ OnnxAttribute float_attr(std::string name, float value) {
 
 void OnnxGraph::add_node(std::string_view op_type, const std::vector<std::string>& inputs,
                          const std::vector<std::string>& outputs,
-                         const std::vector<OnnxAttribute>& attributes) {
+                         const std::vector<OnnxAttribute>& attributes, std::string_view name) {
   ProtoWriter n;
   for (const auto& in : inputs) n.bytes_field(node::kInput, in);
   for (const auto& out : outputs) n.bytes_field(node::kOutput, out);
-  n.bytes_field(node::kName, std::string(op_type) + "_" + std::to_string(node_count_++));
+  const std::string fallback = std::string(op_type) + "_" + std::to_string(node_count_);
+  ++node_count_;
+  n.bytes_field(node::kName, name.empty() ? std::string_view(fallback) : name);
   n.bytes_field(node::kOpType, op_type);
   for (const auto& a : attributes) n.message_field(node::kAttribute, attribute_proto(a));
   graph_.message_field(graph::kNode, n);

@@ -46,9 +46,10 @@ OnnxAttribute float_attr(std::string name, float value);
 /// An ONNX GraphProto under construction, then the ModelProto around it.
 class OnnxGraph {
  public:
+  /// A node named `name`, or "<op_type>_<count>" when it is empty.
   void add_node(std::string_view op_type, const std::vector<std::string>& inputs,
                 const std::vector<std::string>& outputs,
-                const std::vector<OnnxAttribute>& attributes = {});
+                const std::vector<OnnxAttribute>& attributes = {}, std::string_view name = {});
   void add_initializer(std::string_view name, OnnxType type, std::span<const int64_t> dims,
                        std::string_view raw_data);
   void add_input(std::string_view name, OnnxType type, std::span<const int64_t> dims);

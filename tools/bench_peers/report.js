@@ -84,4 +84,27 @@ lines.push('Outputs on the same input (softmax, 1001 values):');
 compare('ONNX Runtime float vs qexp float', 'qexp_float/output_0.bin', 'ort_float_output.bin');
 compare('OpenCV float vs qexp float', 'qexp_float/output_0.bin', 'opencv_float_output.bin');
 compare('ONNX Runtime QDQ vs qexp int8', 'qexp_int8/output_0.bin', 'ort_int8_output.bin', 1 / 256);
+
+// Per-op comparison at 1 thread: every op into per_op_<kind>.md, the 8 ops where qexp loses
+// most time against ONNX Runtime into the summary.
+for (const kind of ['float', 'int8']) {
+  const file = path.join(dir, `ort_${kind}_t1_ops.json`);
+  if (!fs.existsSync(file)) continue;
+  const ort = new Map(JSON.parse(fs.readFileSync(file, 'utf8')).ops.map((o) => [o.name, o]));
+  const rows = res[`qexp_${kind}_1`].ops.map((o) => {
+    const theirs = ort.get(o.name);
+    return {o, ort: theirs ? theirs.median_ms : NaN, onnx: theirs ? theirs.onnx_ops.join('+') : '—'};
+  });
+  const fmt = (v) => (Number.isNaN(v) ? '—' : v.toFixed(3));
+  const table = (list) => ['| op | qexp kernel / variant | qexp ms | ONNX Runtime | ORT ms | ratio |',
+    '|---|---|---|---|---|---|'].concat(list.map((r) => `| ${r.o.name} | ${r.o.kernel} / ` +
+      `${r.o.variant} | ${fmt(r.o.median_ms)} | ${r.onnx} | ${fmt(r.ort)} | ` +
+      `${Number.isNaN(r.ort) ? '—' : (r.o.median_ms / r.ort).toFixed(2)} |`));
+  fs.writeFileSync(path.join(dir, `per_op_${kind}.md`), table(rows).join('\n') + '\n');
+  const loss = rows.filter((r) => !Number.isNaN(r.ort))
+                   .sort((x, y) => (y.o.median_ms - y.ort) - (x.o.median_ms - x.ort)).slice(0, 8);
+  lines.push('', `${kind}, 1 thread: the ops where qexp loses most against ONNX Runtime ` +
+             `(per-op medians; ONNX Runtime's from its profiler; all ops in per_op_${kind}.md):`, '');
+  lines.push(...table(loss));
+}
 console.log(lines.join('\n'));

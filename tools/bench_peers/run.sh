@@ -76,8 +76,10 @@ for threads in 1 2; do
     "$qexp" bench "$tflite" --threads "$threads" "${common[@]}" --top 40 \
       --json "$out/qexp_${kind}_t$threads.json" >"$out/qexp_${kind}_t$threads.txt"
     log "$kind, $threads thread(s): ONNX Runtime"
+    profile=()  # per-op times from ONNX Runtime's profiler (a separate session, after timing)
+    [ "$threads" = 1 ] && profile=(--profile "$out/ort_${kind}_t1_ops.json")
     node "$here/ort_bench.js" --model "$onnx" --threads "$threads" "${common[@]}" \
-      --input "$out/input.bin" --json "$out/ort_${kind}_t$threads.json" >/dev/null
+      --input "$out/input.bin" --json "$out/ort_${kind}_t$threads.json" "${profile[@]}" >/dev/null
     log "$kind, $threads thread(s): OpenCV dnn"
     "$opencv" --model "$models/mnv1.pb" $([ $kind = int8 ] && echo --int8) --threads "$threads" \
       "${common[@]}" --input "$out/input.bin" --json "$out/opencv_${kind}_t$threads.json" >/dev/null
