@@ -10,42 +10,68 @@
 namespace qexp::interp::kernels::optimized::detail {
 namespace {
 
+#if defined(__GNUC__)
+// GCC / Clang vector extension: 4 floats in one register of whatever the baseline has (SSE2 on
+// x86-64, NEON on AArch64), with element-wise arithmetic and comparisons.
+using Float4 = float __attribute__((vector_size(16)));
+#else
+struct Float4 {  // plain array elsewhere; the operators below give it the same interface
+  float x[4];
+  float& operator[](int i) { return x[i]; }
+  float operator[](int i) const { return x[i]; }
+};
+#endif
+
 struct VecPortable {
   static constexpr int kLanes = 4;
-  struct V {
-    float x[kLanes];
-  };
-  static V zero() { return set1(0.0f); }
+  using V = Float4;
   static V set1(float s) {
-    V v;
-    for (float& e : v.x) e = s;
-    return v;
+#if defined(__GNUC__)
+    return V{s, s, s, s};
+#else
+    return V{{s, s, s, s}};
+#endif
   }
+  static V zero() { return set1(0.0f); }
   static V load(const float* p) {
     V v;
-    std::memcpy(v.x, p, sizeof v.x);
+    std::memcpy(&v, p, sizeof v);
     return v;
   }
   static V load_partial(const float* p, int n) {
     V v = zero();
-    std::memcpy(v.x, p, sizeof(float) * static_cast<size_t>(n));
+    std::memcpy(&v, p, sizeof(float) * static_cast<size_t>(n));
     return v;
   }
   static V fmadd(V a, V b, V acc) {
-    for (int i = 0; i < kLanes; ++i) acc.x[i] += a.x[i] * b.x[i];
+#if defined(__GNUC__)
+    return a * b + acc;
+#else
+    for (int i = 0; i < kLanes; ++i) acc[i] += a[i] * b[i];
     return acc;
+#endif
   }
   static V add(V a, V b) {
-    for (int i = 0; i < kLanes; ++i) a.x[i] += b.x[i];
+#if defined(__GNUC__)
+    return a + b;
+#else
+    for (int i = 0; i < kLanes; ++i) a[i] += b[i];
     return a;
+#endif
   }
+  // std::min(std::max(v, lo), hi) lane by lane (a NaN stays NaN).
   static V clamp(V v, V lo, V hi) {
-    for (int i = 0; i < kLanes; ++i) v.x[i] = std::min(std::max(v.x[i], lo.x[i]), hi.x[i]);
+#if defined(__GNUC__)
+    v = v < lo ? lo : v;
+    return hi < v ? hi : v;
+#else
+    for (int i = 0; i < kLanes; ++i) v[i] = std::min(std::max(v[i], lo[i]), hi[i]);
     return v;
+#endif
   }
-  static void store(float* p, V v) { std::memcpy(p, v.x, sizeof v.x); }
+  static void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }
   static void store_partial(float* p, V v, int n) {
-    std::memcpy(p, v.x, sizeof(float) * static_cast<size_t>(n));
+    std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(n));
   }
 };
 
