@@ -303,6 +303,64 @@ TEST(OptimizedFloatKernels, PoolingIsBitIdenticalToTheReference) {
                           "global average pool");
 }
 
+// Runs DEQUANTIZE of `bytes` (an `dtype` tensor of `shape` with quantization `q`) and returns
+// the output bytes and the kernel variant.
+std::pair<std::vector<uint8_t>, std::string> dequantize(DType dtype, const Shape& shape,
+                                                        const ir::QuantParams& q,
+                                                        const std::vector<uint8_t>& bytes,
+                                                        KernelSet set) {
+  ir::Graph g;
+  const int x = g.add_tensor("x", dtype, shape);
+  g.tensors[static_cast<size_t>(x)].quant = q;
+  g.inputs = {x};
+  g.outputs = {add_op(g, ir::OpType::kDequantize, "dq", {x}, ir::NoOptions{})};
+  InterpreterOptions o;
+  o.kernel_set = set;
+  auto interp = Interpreter::create(std::make_shared<const ir::Graph>(g), o);
+  EXPECT_TRUE(interp.ok()) << interp.status().message();
+  if (!interp.ok()) return {};
+  EXPECT_TRUE((*interp)->set_input_bytes(0, bytes).ok());
+  EXPECT_TRUE((*interp)->invoke().ok());
+  TensorView out = (*interp)->output(0);
+  const uint8_t* p = static_cast<const uint8_t*>(out.raw());
+  return {std::vector<uint8_t>(p, p + out.num_elements() * 4),
+          std::string((*interp)->kernel_variant(0))};
+}
+
+// Every int8 / uint8 value and a sweep of int16 values under random scales and zero points,
+// per tensor and per channel: the float arithmetic must give the reference's bytes.
+TEST(OptimizedFloatKernels, DequantizeIsBitIdenticalToTheReference) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> exponent(-30.0f, 10.0f);
+  for (int iter = 0; iter < 60; ++iter) {
+    const DType dtype = iter % 3 == 0   ? DType::kInt8
+                        : iter % 3 == 1 ? DType::kUInt8
+                                        : DType::kInt16;
+    const int64_t channels = iter % 2 == 0 ? 1 : 4;
+    const int64_t per_channel = dtype == DType::kInt16 ? 2048 : 256;
+    const size_t width = dtype == DType::kInt16 ? 2 : 1;
+    std::vector<uint8_t> bytes(static_cast<size_t>(channels * per_channel) * width);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      bytes[i] = static_cast<uint8_t>(width == 1 ? i : rng());  // every 8-bit value per channel
+    }
+    ir::QuantParams q;
+    for (int64_t ch = 0; ch < channels; ++ch) {
+      q.scale.push_back(std::pow(2.0f, exponent(rng)) *
+                        std::uniform_real_distribution<float>(1.0f, 2.0f)(rng));
+      const int64_t z = dtype == DType::kInt8 ? std::uniform_int_distribution<int>(-128, 127)(rng)
+                        : dtype == DType::kUInt8 ? std::uniform_int_distribution<int>(0, 255)(rng)
+                                                 : 0;
+      q.zero_point.push_back(z);
+    }
+    q.quantized_dimension = 0;
+    const Shape shape{channels, per_channel};
+    const auto ref = dequantize(dtype, shape, q, bytes, KernelSet::kReference);
+    const auto opt = dequantize(dtype, shape, q, bytes, KernelSet::kOptimized);
+    EXPECT_EQ(opt.second, "dequantize_float");
+    EXPECT_TRUE(ref.first == opt.first) << "case " << iter << " (" << dtype_name(dtype) << ")";
+  }
+}
+
 // NaN inputs stay NaN through the fused activation, as in the reference clamp.
 TEST(OptimizedFloatKernels, NanPropagatesThroughTheActivation) {
   for (Isa isa : isa_levels()) {
