@@ -90,6 +90,8 @@ class GemmConv final : public Int8FastPath {
     direct_ = f[1] == 1 && f[2] == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
               p.pad_left == 0 && spec_.output[1] == spec_.input[1] &&
               spec_.output[2] == spec_.input[2];
+    // No input channels: every output is the requantized bias, and the GEMM reads nothing.
+    if (k_ == 0) direct_ = true;
     const std::span<const int32_t> bias =
         spec_.bias != nullptr ? std::span<const int32_t>(spec_.bias, static_cast<size_t>(f[0]))
                               : std::span<const int32_t>();
