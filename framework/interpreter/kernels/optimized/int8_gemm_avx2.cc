@@ -1,8 +1,8 @@
 // int8 GEMM microkernel for AVX2: 3 rows × 16 channels of int32 accumulators (with 4 rows GCC
-// spills accumulators). Activations are
-// widened to u = x + 128 in int16 and multiplied with int16 weight pairs by vpmaddwd, whose pair
-// sums (at most 2·255·128) are exact in int32 — vpmaddubsw would saturate them at int16. Four k
-// per step: one broadcast of 4 activation bytes per row, split into two pairs by vpshufb.
+// spills accumulators). Activations are widened to u = x + 128 in int16 and multiplied with int16
+// weight pairs by vpmaddwd, whose pair sums (at most 2·255·128) are exact in int32 — vpmaddubsw
+// would saturate them at int16. Four k per step: one broadcast of 4 activation bytes per row,
+// split into two pairs by vpshufb.
 
 #if defined(QEXP_HAVE_X86_KERNELS)
 
