@@ -134,9 +134,17 @@ class GemmConv final : public Int8FastPath {
     const int64_t out_h = spec_.output[1], out_w = spec_.output[2];
     const int64_t k_h = spec_.filter[1], k_w = spec_.filter[2];
     const int z = spec_.input_zero_point;
-    for (int64_t r = 0; r < count; ++r) {
-      const int64_t m = m0 + r, b = m / (out_h * out_w);
-      const int64_t oy = m / out_w % out_h, ox = m % out_w;
+    // Output pixel (b, oy, ox) of row m0, then stepped along (divisions cost more than a small
+    // filter's copies).
+    int64_t ox = m0 % out_w, oy = m0 / out_w % out_h, b = m0 / (out_w * out_h);
+    for (int64_t r = 0; r < count; ++r, ++ox) {
+      if (ox == out_w) {
+        ox = 0;
+        if (++oy == out_h) {
+          oy = 0;
+          ++b;
+        }
+      }
       int8_t* dst = panel + r * kp_;
       const int64_t x0 = ox * p.stride_w - p.pad_left;
       // With dilation 1 and the row inside the input, the k_w taps are one contiguous run.
@@ -159,7 +167,7 @@ class GemmConv final : public Int8FastPath {
           }
         }
       }
-      std::memset(dst, z, static_cast<size_t>(kp_ - k_));
+      for (int64_t i = k_; i < kp_; ++i) *dst++ = static_cast<int8_t>(z);
     }
   }
 
