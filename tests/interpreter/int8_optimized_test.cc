@@ -270,37 +270,55 @@ TEST(Int8Optimized, FullyConnectedMatchesReference) {
   for (uint32_t seed = 1; seed <= kCases; ++seed) check_case(fully_connected_case(seed));
 }
 
-// Larger layers than the random cases: many microkernel row tiles, full and partial channel
-// blocks, and enough work to split over threads (the split must not change any value).
+// Larger layers than the random cases: enough work to split over threads (by rows; by channel
+// blocks when there are few rows) — the split must not change any value — many microkernel row
+// tiles and partial channel blocks.
+struct Layer {
+  bool depthwise;
+  int64_t size, in_channels, out_channels, kernel, stride;
+};
+
 TEST(Int8Optimized, MobileNetSizedLayersMatchReference) {
-  for (uint32_t seed = 1; seed <= 3; ++seed) {
-    Random r(1000 + seed);
-    for (OpType type : {OpType::kConv2D, OpType::kDepthwiseConv2D}) {
-      Case c;
-      c.depthwise = type == OpType::kDepthwiseConv2D;
-      c.profile = seed == 2 ? RoundingProfile::kXnnpack : RoundingProfile::kTfliteBuiltin;
-      const int64_t channels = seed == 3 ? 72 : 64;
-      const int64_t k = c.depthwise ? 3 : 1;
-      const Quant q = random_quant(r, channels, c.depthwise ? 9 : channels, true);
-      const Shape in_shape{1, 28, 28, channels};
-      const int x = add_q(c.graph, "x", DType::kInt8, in_shape, q.s_in, q.z_in);
-      c.graph.inputs = {x};
-      ir::OpOptions o = ir::Conv2DOptions{};
-      if (c.depthwise) {
-        ir::DepthwiseConv2DOptions d;
-        d.stride_h = d.stride_w = static_cast<int>(seed % 2 + 1);
-        d.activation = ir::Activation::kRelu6;
-        o = d;
-      }
-      c.graph.outputs = {add_weighted_op(
-          c, r, type, x, c.depthwise ? Shape{1, k, k, channels} : Shape{channels, 1, 1, channels},
-          c.depthwise ? 3 : 0, channels, q, o)};
-      c.input = r.ints<int8_t>(in_shape.num_elements(), -128, 127);
-      c.simd =
-          c.depthwise || !(c.profile == RoundingProfile::kTfliteBuiltin && q.multiplier_above_one);
-      c.description = str_cat(ir::op_type_name(type), " 28x28x", channels);
-      check_case(c);
+  static constexpr Layer kLayers[] = {
+      {false, 28, 64, 64, 1, 1}, {false, 28, 72, 72, 1, 1}, {true, 28, 64, 64, 3, 1},
+      {true, 28, 72, 72, 3, 2},  {false, 28, 8, 40, 3, 2},  {false, 7, 256, 200, 1, 1},
+      {true, 7, 512, 512, 3, 1},
+  };
+  uint32_t seed = 1000;
+  for (const Layer& l : kLayers) {
+    Random r(++seed);
+    Case c;
+    c.depthwise = l.depthwise;
+    c.im2col = !l.depthwise && l.kernel > 1;
+    c.profile = seed % 2 == 0 ? RoundingProfile::kXnnpack : RoundingProfile::kTfliteBuiltin;
+    const int64_t depth = l.depthwise ? l.kernel * l.kernel : l.kernel * l.kernel * l.in_channels;
+    const Quant q = random_quant(r, l.out_channels, depth, true);
+    const Shape in_shape{1, l.size, l.size, l.in_channels};
+    const int x = add_q(c.graph, "x", DType::kInt8, in_shape, q.s_in, q.z_in);
+    c.graph.inputs = {x};
+    ir::OpOptions o;
+    if (l.depthwise) {
+      ir::DepthwiseConv2DOptions d;
+      d.stride_h = d.stride_w = static_cast<int>(l.stride);
+      d.activation = ir::Activation::kRelu6;
+      o = d;
+    } else {
+      ir::Conv2DOptions d;
+      d.stride_h = d.stride_w = static_cast<int>(l.stride);
+      d.activation = ir::Activation::kRelu6;
+      o = d;
     }
+    const OpType type = l.depthwise ? OpType::kDepthwiseConv2D : OpType::kConv2D;
+    const Shape w_shape = l.depthwise ? Shape{1, l.kernel, l.kernel, l.out_channels}
+                                      : Shape{l.out_channels, l.kernel, l.kernel, l.in_channels};
+    c.graph.outputs = {
+        add_weighted_op(c, r, type, x, w_shape, l.depthwise ? 3 : 0, l.out_channels, q, o)};
+    c.input = r.ints<int8_t>(in_shape.num_elements(), -128, 127);
+    c.simd =
+        c.depthwise || !(c.profile == RoundingProfile::kTfliteBuiltin && q.multiplier_above_one);
+    c.description = str_cat(ir::op_type_name(type), " ", in_shape.to_string(), " -> ",
+                            l.out_channels, " kernel ", l.kernel, " stride ", l.stride);
+    check_case(c);
   }
 }
 
