@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
@@ -65,7 +66,11 @@ int64_t estimate_run_bytes(int64_t model_bytes, int64_t variants) {
 
 Status check_output_dir(const std::string& out_dir, int64_t min_free_bytes) {
   QEXP_ASSIGN_OR_RETURN(std::string dir, nearest_existing(out_dir));
-  const std::string probe = str_cat(dir, "/.qexp-write-probe-", ::getpid());
+  // Unique across the processes of a sharded run, which may share the directory over NFS.
+  char host[64] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string probe = str_cat(dir, "/.qexp-write-probe-", host, "-", ::getpid(), "-",
+                                    std::chrono::steady_clock::now().time_since_epoch().count());
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return unusable(out_dir, str_cat("cannot create a file in ", dir, ": ", os_error(errno)));
