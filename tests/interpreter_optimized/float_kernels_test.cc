@@ -172,8 +172,7 @@ TEST(OptimizedFloatKernels, Conv2DMatchesTheReference) {
       return add_op(gr, ir::OpType::kConv2D, "conv", inputs, o);
     });
     const bool direct = kh == 1 && kw == 1 && o.stride_h == 1 && o.stride_w == 1;
-    check_against_reference(g, rng.values(n * h * w * cin),
-                            {direct ? "conv1x1_gemm" : "conv_im2col_gemm"},
+    check_against_reference(g, rng.values(n * h * w * cin), {direct ? "conv1x1_gemm" : "conv_gemm"},
                             "conv case " + std::to_string(iter));
     ++checked;
   }
@@ -195,7 +194,7 @@ TEST(OptimizedFloatKernels, LargeConvolutionsSplitOverThreadsIdentically) {
         return add_op(gr, ir::OpType::kConv2D, "conv", {x, wt, b}, o);
       });
       check_against_reference(g, rng.values(in.num_elements()),
-                              {k == 1 ? "conv1x1_gemm" : "conv_im2col_gemm"},
+                              {k == 1 ? "conv1x1_gemm" : "conv_gemm"},
                               in.to_string() + " k" + std::to_string(k));
     }
   }

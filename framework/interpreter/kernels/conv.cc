@@ -93,7 +93,8 @@ class Conv2DFloat final : public Kernel {
 
  private:
   // Packs the filter as the GEMM's [out_c, KH·KW·C] weights; a 1×1 stride-1 convolution reads
-  // its input directly as the GEMM's A, anything else goes through im2col blocks in scratch.
+  // its input directly as the GEMM's A, anything else goes through opt::float_conv (windows
+  // inside the input read in place, border pixels gathered into scratch).
   Status prepare_gemm(PrepareContext& c) {
     const Shape& in = c.input(0).shape;
     const Shape& f = c.input(1).shape;
@@ -120,9 +121,9 @@ class Conv2DFloat final : public Kernel {
     if (!direct_) {
       QEXP_RETURN_IF_ERROR(
           c.request_scratch(static_cast<int64_t>(sizeof(float)) *
-                            opt::float_conv_im2col_scratch_floats(*packed_, c.num_threads())));
+                            opt::float_conv_scratch_floats(*packed_, c.num_threads())));
     }
-    variant_ = opt::float_variant_name(direct_ ? "conv1x1_gemm" : "conv_im2col_gemm", c.isa());
+    variant_ = opt::float_variant_name(direct_ ? "conv1x1_gemm" : "conv_gemm", c.isa());
     return ok_status();
   }
 
@@ -134,8 +135,8 @@ class Conv2DFloat final : public Kernel {
       opt::float_gemm_parallel(*c.thread_pool, *packed_, input, geometry_.in_c, rows, output,
                                packed_->n, params_.activation);
     } else {
-      opt::float_conv_im2col(*c.thread_pool, *packed_, geometry_, input, output,
-                             reinterpret_cast<float*>(c.scratch.data()), params_.activation);
+      opt::float_conv(*c.thread_pool, *packed_, geometry_, input, output,
+                      reinterpret_cast<float*>(c.scratch.data()), params_.activation);
     }
   }
 

@@ -182,29 +182,81 @@ void gather_im2col_row(const FloatConvGeometry& g, const float* input, int64_t p
   }
 }
 
+// Runs of the input that make up one row of A for an output pixel whose window lies inside the
+// input: one per filter row (KW·C contiguous floats) without horizontal dilation, else one per
+// tap. Count 0 when there would be more than kMaxSegments.
+constexpr int kMaxSegments = 64;
+int conv_segments(const FloatConvGeometry& g, int64_t* offset, int64_t* length) {
+  const bool rows = g.dilation_w == 1;
+  const int64_t count = rows ? g.k_h : g.k_h * g.k_w;
+  if (count > kMaxSegments) return 0;
+  *length = rows ? g.k_w * g.in_c : g.in_c;
+  for (int64_t s = 0; s < count; ++s) {
+    const int64_t ky = rows ? s : s / g.k_w, kx = rows ? 0 : s % g.k_w;
+    offset[s] = (ky * g.dilation_h * g.in_w + kx * g.dilation_w) * g.in_c;
+  }
+  return static_cast<int>(count);
+}
+
+// Output pixels [ox0, ox1) of output row `row` (b·OH + oy) through im2col: `block` rows of A
+// gathered into `a` at a time.
+void conv_gathered(const FloatPackedWeights& w, const FloatConvGeometry& g, const float* input,
+                   float* output, const ActivationRange& act, int64_t row, int64_t ox0, int64_t ox1,
+                   float* a) {
+  const int64_t block = im2col_block_rows(w), panels = ceil_div(w.n, w.nr);
+  for (int64_t ox = ox0; ox < ox1; ox += block) {
+    const int64_t n_rows = std::min(block, ox1 - ox);
+    const int64_t p0 = row * g.out_w + ox;
+    for (int64_t j = 0; j < n_rows; ++j) gather_im2col_row(g, input, p0 + j, a + j * w.k);
+    float_gemm({&w, a, w.k, n_rows, 0, panels, output + p0 * w.n, w.n, act});
+  }
+}
+
 }  // namespace
 
-int64_t float_conv_im2col_scratch_floats(const FloatPackedWeights& w, int num_threads) {
+int64_t float_conv_scratch_floats(const FloatPackedWeights& w, int num_threads) {
   return im2col_block_rows(w) * w.k * std::max(num_threads, 1);
 }
 
-void float_conv_im2col(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
+void float_conv(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
                        const float* input, float* output, float* scratch,
                        const ActivationRange& act) {
-  const int64_t rows = g.batches * g.out_h * g.out_w;
-  const int64_t mr = float_gemm_tile(w.isa).mr;
-  const int64_t row_blocks = ceil_div(rows, mr);
-  const int64_t chunks = chunk_count(pool, rows * w.n * w.k, row_blocks);
-  const int64_t block = im2col_block_rows(w);
-  const int64_t panels = ceil_div(w.n, w.nr);
+  int64_t offset[kMaxSegments];
+  FloatASegments seg{offset, 0, 0};
+  seg.count = conv_segments(g, offset, &seg.length);
+  int64_t ox_begin = 0, ox_end = 0;  // columns whose windows lie inside the input horizontally
+  if (seg.count > 0) {
+    float_window_inside(g.out_w, g.in_w, g.k_w, g.stride_w, g.dilation_w, g.pad_left, &ox_begin,
+                        &ox_end);
+  }
+  const int64_t rows = g.batches * g.out_h;
+  const int64_t chunks = chunk_count(pool, rows * g.out_w * w.n * w.k, rows);
   auto run_chunk = [&](int64_t i) {
-    const int64_t r0 = ThreadPool::chunk_begin(row_blocks, chunks, i) * mr;
-    const int64_t r1 = std::min(rows, ThreadPool::chunk_begin(row_blocks, chunks, i + 1) * mr);
-    float* a = scratch + i * block * w.k;
-    for (int64_t r = r0; r < r1; r += block) {
-      const int64_t n_rows = std::min(block, r1 - r);
-      for (int64_t j = 0; j < n_rows; ++j) gather_im2col_row(g, input, r + j, a + j * w.k);
-      float_gemm({&w, a, w.k, n_rows, 0, panels, output + r * w.n, w.n, act});
+    float* a = scratch + i * im2col_block_rows(w) * w.k;
+    for (int64_t row = ThreadPool::chunk_begin(rows, chunks, i);
+         row < ThreadPool::chunk_begin(rows, chunks, i + 1); ++row) {
+      const int64_t iy0 = (row % g.out_h) * g.stride_h - g.pad_top;
+      const bool inside = iy0 >= 0 && iy0 + (g.k_h - 1) * g.dilation_h < g.in_h;
+      if (!inside || ox_end <= ox_begin) {
+        conv_gathered(w, g, input, output, act, row, 0, g.out_w, a);
+        continue;
+      }
+      conv_gathered(w, g, input, output, act, row, 0, ox_begin, a);
+      // Windows inside the input: A is read in place, one run per filter row.
+      FloatGemmArgs args;
+      args.w = &w;
+      args.a =
+          input +
+          ((row / g.out_h * g.in_h + iy0) * g.in_w + ox_begin * g.stride_w - g.pad_left) * g.in_c;
+      args.lda = g.stride_w * g.in_c;
+      args.rows = ox_end - ox_begin;
+      args.panel_end = ceil_div(w.n, w.nr);
+      args.c = output + (row * g.out_w + ox_begin) * w.n;
+      args.ldc = w.n;
+      args.act = act;
+      args.segments = seg;
+      float_gemm(args);
+      conv_gathered(w, g, input, output, act, row, ox_end, g.out_w, a);
     }
   };
   if (chunks <= 1) {

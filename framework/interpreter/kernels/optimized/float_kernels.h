@@ -8,6 +8,7 @@
 /// depend on the number of threads. The per-ISA code lives in float_kernels_<isa>.cc (compiled
 /// with that ISA's flags) and is only called when the PrepareContext's isa allows it.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -42,6 +43,15 @@ struct FloatPackedWeights {
 FloatPackedWeights pack_float_weights(Isa isa, const float* weights, const float* bias, int64_t n,
                                       int64_t k);
 
+/// Where row r of A lives when it is not contiguous: `count` runs of `length` floats starting
+/// at a + r·lda + offset[s] (s in order), together k floats. A convolution reads its input
+/// this way without an im2col copy: one run per filter row (KW·C floats).
+struct FloatASegments {
+  const int64_t* offset = nullptr;
+  int count = 0;  ///< 0: the row is contiguous (k floats at a + r·lda)
+  int64_t length = 0;
+};
+
 /// One GEMM call: rows [0, rows) of A (row stride lda) against panels [panel_begin, panel_end)
 /// of `w`, written to C (row stride ldc) with the bias added and `act` applied.
 struct FloatGemmArgs {
@@ -53,6 +63,7 @@ struct FloatGemmArgs {
   float* c = nullptr;
   int64_t ldc = 0;
   ActivationRange act;
+  FloatASegments segments;
 };
 
 /// Runs `args` single-threaded with the ISA `args.w` was packed for.
@@ -63,9 +74,9 @@ void float_gemm(const FloatGemmArgs& args);
 void float_gemm_parallel(ThreadPool& pool, const FloatPackedWeights& w, const float* a, int64_t lda,
                          int64_t rows, float* c, int64_t ldc, const ActivationRange& act);
 
-/// A (single-group) CONV_2D over NHWC tensors, lowered to an im2col gather plus the GEMM: row
-/// (b, oy, ox) of A holds the KH·KW·C input values under the filter, in the filter's (ky, kx, ic)
-/// order, zero where the window leaves the input.
+/// A (single-group) CONV_2D over NHWC tensors as the GEMM: row (b, oy, ox) of A is the im2col
+/// row, the KH·KW·C input values under the filter in the filter's (ky, kx, ic) order, zero
+/// where the window leaves the input.
 struct FloatConvGeometry {
   int64_t batches = 0, in_h = 0, in_w = 0, in_c = 0;
   int64_t k_h = 0, k_w = 0;
@@ -74,15 +85,25 @@ struct FloatConvGeometry {
   int64_t out_h = 0, out_w = 0;
 };
 
-/// Scratch floats float_conv_im2col needs with `num_threads` threads.
-int64_t float_conv_im2col_scratch_floats(const FloatPackedWeights& w, int num_threads);
+/// Output positions [*begin, *end) along one axis whose windows (k taps `dilation` apart,
+/// starting at o·stride − pad) lie inside [0, in).
+inline void float_window_inside(int64_t out, int64_t in, int64_t k, int64_t stride,
+                                int64_t dilation, int64_t pad, int64_t* begin, int64_t* end) {
+  // o·stride − pad >= 0 and o·stride − pad + (k − 1)·dilation <= in − 1.
+  const int64_t last = in - 1 - (k - 1) * dilation + pad;
+  *end = last < 0 ? 0 : std::min(out, last / stride + 1);
+  *begin = std::min((pad + stride - 1) / stride, *end);
+}
+
+/// Scratch floats float_conv needs with `num_threads` threads.
+int64_t float_conv_scratch_floats(const FloatPackedWeights& w, int num_threads);
 
 /// The convolution with weights `w` ([out_c, KH·KW·C], packed); output [N, OH, OW, out_c].
-/// Output pixels are split over the pool's threads; each thread gathers blocks of im2col rows
-/// into its own slice of `scratch`.
-void float_conv_im2col(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
-                       const float* input, float* output, float* scratch,
-                       const ActivationRange& act);
+/// Output rows are split over the pool's threads. Pixels whose window lies inside the input
+/// read it in place (FloatASegments); the others gather their im2col rows into the thread's
+/// slice of `scratch`. Both give the same FMA sequence.
+void float_conv(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
+                const float* input, float* output, float* scratch, const ActivationRange& act);
 
 /// Largest KH·KW the depthwise fast path takes (larger filters keep the reference kernel).
 inline constexpr int kFloatDepthwiseMaxTaps = 64;

@@ -22,11 +22,13 @@
 
 namespace qexp::interp::kernels::optimized::detail::impl {
 
-// An m × (NV·kLanes) tile: every output element is one FMA chain over k in order, then the
-// bias is added and the activation applied. `cols` (<= NV·kLanes) columns are stored.
+// An m × (NV·kLanes) tile: every output element is one FMA chain over k in order (segment by
+// segment), then the bias is added and the activation applied. `cols` (<= NV·kLanes) columns
+// are stored.
 template <class T, int M, int NV>
-inline void gemm_tile(const float* a, int64_t lda, const float* bp, int64_t k, const float* bias,
-                      float* c, int64_t ldc, int64_t cols, const ActivationRange& act) {
+inline void gemm_tile(const float* a, int64_t lda, const FloatASegments& seg, const float* bp,
+                      const float* bias, float* c, int64_t ldc, int64_t cols,
+                      const ActivationRange& act) {
   using V = typename T::V;
   constexpr int L = T::kLanes;
   V acc[M][NV];
@@ -37,16 +39,21 @@ inline void gemm_tile(const float* a, int64_t lda, const float* bp, int64_t k, c
     QEXP_FLOAT_UNROLL
     for (int j = 0; j < NV; ++j) acc[r][j] = T::zero();
   }
-  for (int64_t kk = 0; kk < k; ++kk) {
-    V b[NV];
+  for (int s = 0; s < seg.count; ++s) {
+    const float* as[M];
     QEXP_FLOAT_UNROLL
-    for (int j = 0; j < NV; ++j) b[j] = T::load(bp + j * L);
-    bp += NV * L;
-    QEXP_FLOAT_UNROLL
-    for (int r = 0; r < M; ++r) {
-      const V x = T::set1(ar[r][kk]);
+    for (int r = 0; r < M; ++r) as[r] = ar[r] + seg.offset[s];
+    for (int64_t kk = 0; kk < seg.length; ++kk) {
+      V b[NV];
       QEXP_FLOAT_UNROLL
-      for (int j = 0; j < NV; ++j) acc[r][j] = T::fmadd(x, b[j], acc[r][j]);
+      for (int j = 0; j < NV; ++j) b[j] = T::load(bp + j * L);
+      bp += NV * L;
+      QEXP_FLOAT_UNROLL
+      for (int r = 0; r < M; ++r) {
+        const V x = T::set1(as[r][kk]);
+        QEXP_FLOAT_UNROLL
+        for (int j = 0; j < NV; ++j) acc[r][j] = T::fmadd(x, b[j], acc[r][j]);
+      }
     }
   }
   const V lo = T::set1(act.min), hi = T::set1(act.max);
@@ -67,16 +74,16 @@ inline void gemm_tile(const float* a, int64_t lda, const float* bp, int64_t k, c
 
 // gemm_tile for a run-time row count m in [1, M].
 template <class T, int M, int NV>
-void gemm_tile_rows(int m, const float* a, int64_t lda, const float* bp, int64_t k,
+void gemm_tile_rows(int m, const float* a, int64_t lda, const FloatASegments& seg, const float* bp,
                     const float* bias, float* c, int64_t ldc, int64_t cols,
                     const ActivationRange& act) {
   if constexpr (M > 1) {
     if (m < M) {
-      gemm_tile_rows<T, M - 1, NV>(m, a, lda, bp, k, bias, c, ldc, cols, act);
+      gemm_tile_rows<T, M - 1, NV>(m, a, lda, seg, bp, bias, c, ldc, cols, act);
       return;
     }
   }
-  gemm_tile<T, M, NV>(a, lda, bp, k, bias, c, ldc, cols, act);
+  gemm_tile<T, M, NV>(a, lda, seg, bp, bias, c, ldc, cols, act);
 }
 
 // Rows are taken in blocks small enough for A to stay in L2 while every panel passes over it.
@@ -86,6 +93,8 @@ void gemm(const FloatGemmArgs& g) {
   constexpr int64_t kL2Floats = 64 * 1024;
   const FloatPackedWeights& w = *g.w;
   const int64_t k = w.k;
+  const int64_t whole_row = 0;
+  const FloatASegments seg = g.segments.count > 0 ? g.segments : FloatASegments{&whole_row, 1, k};
   const int64_t mc = std::max<int64_t>(MR, kL2Floats / std::max<int64_t>(k, 1) / MR * MR);
   for (int64_t r0 = 0; r0 < g.rows; r0 += mc) {
     const int64_t r1 = std::min(g.rows, r0 + mc);
@@ -95,8 +104,8 @@ void gemm(const FloatGemmArgs& g) {
       const int64_t cols = std::min(kNr, w.n - p * kNr);
       for (int64_t r = r0; r < r1; r += MR) {
         const int m = static_cast<int>(std::min<int64_t>(MR, r1 - r));
-        gemm_tile_rows<T, MR, NV>(m, g.a + r * g.lda, g.lda, bp, k, bias, g.c + r * g.ldc + p * kNr,
-                                  g.ldc, cols, g.act);
+        gemm_tile_rows<T, MR, NV>(m, g.a + r * g.lda, g.lda, seg, bp, bias,
+                                  g.c + r * g.ldc + p * kNr, g.ldc, cols, g.act);
       }
     }
   }
@@ -206,11 +215,7 @@ void depthwise3x3_interior(const FloatDepthwiseArgs& d, const float* in, float* 
 
 // The output pixels [*begin, *end) of a row whose windows do not leave the input horizontally.
 inline void interior_columns(const FloatDepthwiseArgs& d, int64_t* begin, int64_t* end) {
-  // ox·stride − pad >= 0 and ox·stride − pad + (k_w − 1)·dilation <= in_w − 1.
-  *begin = (d.pad_left + d.stride_w - 1) / d.stride_w;
-  const int64_t last = d.in_w - 1 - (d.k_w - 1) * d.dilation_w + d.pad_left;
-  *end = last < 0 ? 0 : std::min(d.out_w, last / d.stride_w + 1);
-  *begin = std::min(*begin, *end);
+  float_window_inside(d.out_w, d.in_w, d.k_w, d.stride_w, d.dilation_w, d.pad_left, begin, end);
 }
 
 template <class T>
