@@ -338,6 +338,9 @@ TEST(Int8Optimized, QuantizeFloatMatchesReference) {
     }
     for (int i = 0; i < 200; ++i) values.push_back(r.real(-300.0f, 300.0f) * scale);
     values.insert(values.end(), {1e30f, -1e30f, INFINITY, -INFINITY, NAN, 0.0f, -0.0f});
+    // Long enough for the optimized run's 3 threads to split it (chunks of at least 32768).
+    const std::vector<float> base = values;
+    for (int copy = 0; copy < 30; ++copy) values.insert(values.end(), base.begin(), base.end());
     values.resize(values.size() + static_cast<size_t>(r.uniform(0, 7)), 0.25f);  // odd tails
     Case c;
     c.profile = random_profile(r);
@@ -353,6 +356,7 @@ TEST(Int8Optimized, QuantizeFloatMatchesReference) {
     std::vector<std::vector<int8_t>> outputs;
     for (KernelSet set : {KernelSet::kReference, KernelSet::kOptimized}) {
       options.kernel_set = set;
+      options.num_threads = set == KernelSet::kOptimized ? 3 : 1;
       auto interp = Interpreter::create(std::make_shared<const ir::Graph>(c.graph), options);
       ASSERT_TRUE(interp.ok()) << interp.status().message();
       ASSERT_TRUE((*interp)->set_input_bytes(0, to_bytes(values)).ok());

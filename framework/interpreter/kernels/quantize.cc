@@ -56,8 +56,12 @@ class QuantizeFloat final : public Kernel {
     const float* in = c.input(0).data<float>();
 #if defined(QEXP_HAVE_X86_KERNELS)
     if (avx2_) {
-      optimized::int8_quantize_avx2(n, in, out_q_.scale, out_q_.zero_point, rounding_,
-                                    c.output(0).data<int8_t>());
+      // Elements are independent: any split over threads gives the same bytes.
+      int8_t* out = c.output(0).data<int8_t>();
+      c.thread_pool->parallel_for(n, 32768, [&](int64_t begin, int64_t end) {
+        optimized::int8_quantize_avx2(end - begin, in + begin, out_q_.scale, out_q_.zero_point,
+                                      rounding_, out + begin);
+      });
       return;
     }
 #endif
