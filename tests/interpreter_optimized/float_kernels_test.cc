@@ -302,6 +302,28 @@ TEST(OptimizedFloatKernels, PoolingIsBitIdenticalToTheReference) {
                           "global average pool");
 }
 
+TEST(OptimizedFloatKernels, SoftmaxMatchesTheReference) {
+  Rng rng(44);
+  for (int iter = 0; iter < 40; ++iter) {
+    const int64_t rows = rng.pick(1, 6), depth = iter % 4 == 0 ? 1001 : rng.pick(1, 70);
+    ir::SoftmaxOptions o;
+    o.beta = std::vector<float>{0.5f, 1.0f, 2.5f}[static_cast<size_t>(rng.pick(0, 2))];
+    ir::Graph g = one_op_graph(Shape{rows, depth}, [&](ir::Graph& gr, int x) {
+      return add_op(gr, ir::OpType::kSoftmax, "softmax", {x}, o);
+    });
+    // Logits up to ±60: with β 2.5 the smallest probabilities underflow to subnormals and 0.
+    std::vector<float> input = rng.values(rows * depth);
+    for (float& v : input) v *= 60.0f;
+    check_against_reference(g, input, {"softmax"}, "softmax case " + std::to_string(iter));
+  }
+  ir::SoftmaxOptions negative;
+  negative.beta = -1.0f;
+  ir::Graph g = one_op_graph(Shape{2, 10}, [&](ir::Graph& gr, int x) {
+    return add_op(gr, ir::OpType::kSoftmax, "softmax", {x}, negative);
+  });
+  check_against_reference(g, rng.values(20), {""}, "softmax with negative beta");
+}
+
 // Runs DEQUANTIZE of `bytes` (an `dtype` tensor of `shape` with quantization `q`) and returns
 // the output bytes and the kernel variant.
 std::pair<std::vector<uint8_t>, std::string> dequantize(DType dtype, const Shape& shape,
@@ -361,7 +383,7 @@ TEST(OptimizedFloatKernels, DequantizeIsBitIdenticalToTheReference) {
 }
 
 // NaN inputs stay NaN through the fused activation, as in the reference clamp.
-TEST(OptimizedFloatKernels, NanPropagatesThroughTheActivation) {
+TEST(OptimizedFloatKernels, NanPropagatesThroughActivationsAndSoftmax) {
   for (Isa isa : isa_levels()) {
     ir::FullyConnectedOptions o;
     o.activation = ir::Activation::kRelu6;
@@ -372,6 +394,15 @@ TEST(OptimizedFloatKernels, NanPropagatesThroughTheActivation) {
     const RunResult r = run_graph(g, {1.0f, NAN, 2.0f}, optimized_options(isa, 1));
     ASSERT_EQ(r.values.size(), 20u);
     for (float v : r.values) EXPECT_TRUE(std::isnan(v)) << isa_name(isa);
+    // SOFTMAX: a NaN logit makes the row's sum NaN, so every output is NaN.
+    ir::Graph sm = one_op_graph(Shape{1, 20}, [&](ir::Graph& gr, int x) {
+      return add_op(gr, ir::OpType::kSoftmax, "softmax", {x}, ir::SoftmaxOptions{});
+    });
+    std::vector<float> logits(20, 0.5f);
+    logits[17] = NAN;
+    const RunResult s = run_graph(sm, logits, optimized_options(isa, 1));
+    EXPECT_EQ(s.variant, float_variant_name("softmax", isa));
+    for (float v : s.values) EXPECT_TRUE(std::isnan(v)) << isa_name(isa);
   }
 }
 

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 
 #include "framework/core/strings.h"
 #include "framework/interpreter/kernels/kernel_factories.h"
 #include "framework/interpreter/kernels/kernel_util.h"
+#include "framework/interpreter/kernels/optimized/float_kernels.h"
 #include "framework/interpreter/kernels/reference/batch_norm.h"
 #include "framework/interpreter/kernels/reference/softmax.h"
 
@@ -30,16 +32,31 @@ class SoftmaxFloat final : public Kernel {
     }
     depth_ = in[in.rank() - 1];
     rows_ = rows_of(in, depth_);
+    // The vector exp takes exponents <= 0 only, which β > 0 guarantees ((x − max)·β).
+    if (c.optimized() && optimized::kHaveFloatSoftmax && beta_ > 0.0f) {
+      isa_ = c.isa();
+      variant_ = optimized::float_variant_name("softmax", isa_);
+    }
     return ok_status();
   }
 
   void eval(const EvalContext& c) const override {
+    if (variant_ != "reference") {
+      optimized::float_softmax(*c.thread_pool, isa_, {c.input(0).data<float>(),
+                                                      c.output(0).data<float>(), rows_, depth_,
+                                                      beta_});
+      return;
+    }
     reference::softmax(rows_, depth_, beta_, c.input(0).data<float>(), c.output(0).data<float>());
   }
+
+  std::string_view variant() const override { return variant_; }
 
  private:
   float beta_ = 1.0f;
   int64_t rows_ = 0, depth_ = 0;
+  Isa isa_ = Isa::kPortable;
+  std::string variant_ = "reference";
 };
 
 class BatchNormFloat final : public Kernel {

@@ -24,6 +24,27 @@ Isa code_isa(Isa isa) {
   return Isa::kPortable;
 }
 
+// The function of `isa`'s code level among the three compiled versions of one kernel.
+template <typename Fn>
+Fn by_isa(Isa isa, Fn portable, [[maybe_unused]] Fn avx2, [[maybe_unused]] Fn avx512) {
+  switch (code_isa(isa)) {
+    case Isa::kAvx512:
+    case Isa::kAvx512Vnni:
+      return avx512;
+    case Isa::kAvx2:
+      return avx2;
+    case Isa::kPortable:
+      break;
+  }
+  return portable;
+}
+#if defined(QEXP_HAVE_X86_KERNELS)
+#define QEXP_FLOAT_KERNEL(isa, name) \
+  by_isa(isa, &detail::name##_portable, &detail::name##_avx2, &detail::name##_avx512)
+#else
+#define QEXP_FLOAT_KERNEL(isa, name) ((void)(isa), &detail::name##_portable)
+#endif
+
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Number of chunks for `macs` multiply-adds over `units` independent units of work.
@@ -35,6 +56,21 @@ int64_t chunk_count(const ThreadPool& pool, int64_t macs, int64_t units) {
 // How evenly `units` split into `chunks` (1 = perfectly): the average over the largest chunk.
 double balance(int64_t units, int64_t chunks) {
   return static_cast<double>(units) / static_cast<double>(ceil_div(units, chunks) * chunks);
+}
+
+// fn(begin, end) over `chunks` near-equal contiguous ranges of [0, rows), on the pool's threads
+// (on the caller alone for one chunk). Each row is computed whole by one call.
+template <typename Fn>
+void for_row_chunks(ThreadPool& pool, int64_t rows, int64_t chunks, const Fn& fn) {
+  if (chunks <= 1) {
+    fn(int64_t{0}, rows);
+    return;
+  }
+  pool.parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      fn(ThreadPool::chunk_begin(rows, chunks, i), ThreadPool::chunk_begin(rows, chunks, i + 1));
+    }
+  });
 }
 
 }  // namespace
@@ -91,22 +127,7 @@ std::vector<float> pack_float_depthwise_filter(Isa isa, const float* filter, int
   return packed;
 }
 
-void float_gemm(const FloatGemmArgs& args) {
-  switch (args.w->isa) {
-#if defined(QEXP_HAVE_X86_KERNELS)
-    case Isa::kAvx512:
-    case Isa::kAvx512Vnni:
-      detail::float_gemm_avx512(args);
-      return;
-    case Isa::kAvx2:
-      detail::float_gemm_avx2(args);
-      return;
-#endif
-    default:
-      detail::float_gemm_portable(args);
-      return;
-  }
-}
+void float_gemm(const FloatGemmArgs& args) { QEXP_FLOAT_KERNEL(args.w->isa, float_gemm)(args); }
 
 void float_gemm_parallel(ThreadPool& pool, const FloatPackedWeights& w, const float* a, int64_t lda,
                          int64_t rows, float* c, int64_t ldc, const ActivationRange& act) {
@@ -219,8 +240,7 @@ int64_t float_conv_scratch_floats(const FloatPackedWeights& w, int num_threads) 
 }
 
 void float_conv(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGeometry& g,
-                       const float* input, float* output, float* scratch,
-                       const ActivationRange& act) {
+                const float* input, float* output, float* scratch, const ActivationRange& act) {
   int64_t offset[kMaxSegments];
   FloatASegments seg{offset, 0, 0};
   seg.count = conv_segments(g, offset, &seg.length);
@@ -268,39 +288,29 @@ void float_conv(ThreadPool& pool, const FloatPackedWeights& w, const FloatConvGe
   });
 }
 
+void float_softmax(ThreadPool& pool, Isa isa, const FloatSoftmaxArgs& args) {
+#if defined(__GNUC__)
+  const auto rows = QEXP_FLOAT_KERNEL(isa, float_softmax);
+  // An exp costs about as much as a few multiply-adds.
+  const int64_t chunks = chunk_count(pool, args.rows * args.depth * 8, args.rows);
+  for_row_chunks(pool, args.rows, chunks,
+                 [&](int64_t begin, int64_t end) { rows(args, begin, end); });
+#else
+  (void)pool, (void)isa, (void)args;
+#endif
+}
+
 void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_begin,
                           int64_t row_end) {
-  switch (code_isa(isa)) {
-#if defined(QEXP_HAVE_X86_KERNELS)
-    case Isa::kAvx512:
-    case Isa::kAvx512Vnni:
-      detail::float_depthwise_avx512(args, row_begin, row_end);
-      return;
-    case Isa::kAvx2:
-      detail::float_depthwise_avx2(args, row_begin, row_end);
-      return;
-#endif
-    default:
-      detail::float_depthwise_portable(args, row_begin, row_end);
-      return;
-  }
+  QEXP_FLOAT_KERNEL(isa, float_depthwise)(args, row_begin, row_end);
 }
 
 void float_depthwise_parallel(ThreadPool& pool, Isa isa, const FloatDepthwiseArgs& args,
                               int64_t batches) {
   const int64_t rows = batches * args.out_h;
   const int64_t macs = rows * args.out_w * args.channels * args.k_h * args.k_w;
-  const int64_t chunks = chunk_count(pool, macs, rows);
-  if (chunks <= 1) {
-    float_depthwise_rows(isa, args, 0, rows);
-    return;
-  }
-  pool.parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      float_depthwise_rows(isa, args, ThreadPool::chunk_begin(rows, chunks, i),
-                           ThreadPool::chunk_begin(rows, chunks, i + 1));
-    }
-  });
+  for_row_chunks(pool, rows, chunk_count(pool, macs, rows),
+                 [&](int64_t begin, int64_t end) { float_depthwise_rows(isa, args, begin, end); });
 }
 
 }  // namespace qexp::interp::kernels::optimized

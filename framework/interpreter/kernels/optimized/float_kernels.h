@@ -136,6 +136,26 @@ void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_b
 void float_depthwise_parallel(ThreadPool& pool, Isa isa, const FloatDepthwiseArgs& args,
                               int64_t batches);
 
+/// SOFTMAX over `rows` rows of `depth` floats with β > 0 (so every exponent is <= 0).
+struct FloatSoftmaxArgs {
+  const float* input = nullptr;
+  float* output = nullptr;
+  int64_t rows = 0, depth = 0;
+  float beta = 1.0f;
+};
+
+/// True where float_softmax exists (it is written with the GCC / Clang vector extension).
+inline constexpr bool kHaveFloatSoftmax =
+#if defined(__GNUC__)
+    true;
+#else
+    false;
+#endif
+
+/// Every row with `isa`'s vector exp (about 1 ulp from std::exp); rows split over the pool's
+/// threads when there is enough work. Precondition: kHaveFloatSoftmax, args.beta > 0.
+void float_softmax(ThreadPool& pool, Isa isa, const FloatSoftmaxArgs& args);
+
 /// The name of the implementation `isa` selects, e.g. "gemm_avx512" for prefix "gemm"
 /// (kAvx512Vnni runs the kAvx512 code and is named so).
 std::string float_variant_name(std::string_view prefix, Isa isa);

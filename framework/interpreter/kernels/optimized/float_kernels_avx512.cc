@@ -7,6 +7,7 @@
 
 #include "framework/interpreter/kernels/optimized/float_kernels_impl.h"
 #include "framework/interpreter/kernels/optimized/float_kernels_isa.h"
+#include "framework/interpreter/kernels/optimized/float_softmax_impl.h"
 
 namespace qexp::interp::kernels::optimized::detail {
 namespace {
@@ -42,6 +43,12 @@ void float_gemm_avx512(const FloatGemmArgs& args) {
 void float_depthwise_avx512(const FloatDepthwiseArgs& args, int64_t row_begin, int64_t row_end) {
   impl::depthwise_rows<VecAvx512>(args, row_begin, row_end);
 }
+
+#if defined(__GNUC__)
+void float_softmax_avx512(const FloatSoftmaxArgs& args, int64_t row_begin, int64_t row_end) {
+  impl::softmax_rows<VecAvx512>(args, row_begin, row_end);
+}
+#endif
 
 }  // namespace qexp::interp::kernels::optimized::detail
 

@@ -6,6 +6,7 @@
 
 #include "framework/interpreter/kernels/optimized/float_kernels_impl.h"
 #include "framework/interpreter/kernels/optimized/float_kernels_isa.h"
+#include "framework/interpreter/kernels/optimized/float_softmax_impl.h"
 
 namespace qexp::interp::kernels::optimized::detail {
 namespace {
@@ -86,5 +87,11 @@ void float_gemm_portable(const FloatGemmArgs& args) {
 void float_depthwise_portable(const FloatDepthwiseArgs& args, int64_t row_begin, int64_t row_end) {
   impl::depthwise_rows<VecPortable>(args, row_begin, row_end);
 }
+
+#if defined(__GNUC__)
+void float_softmax_portable(const FloatSoftmaxArgs& args, int64_t row_begin, int64_t row_end) {
+  impl::softmax_rows<VecPortable>(args, row_begin, row_end);
+}
+#endif
 
 }  // namespace qexp::interp::kernels::optimized::detail
