@@ -49,7 +49,7 @@ for t in "${unit_tests[@]}"; do
   log "$t"
   "$bin" --gtest_brief=1 || status=1
 done
-log "fuzz-replay corpora"
-regex="^fuzz_replay_($(IFS='|'; echo "${fuzz_targets[*]}"))\$"
+log "fuzz corpora, then QEXP_FUZZ_MUTATE_SECONDS (10) of mutated inputs per target"
+regex="^fuzz_(replay|mutate)_($(IFS='|'; echo "${fuzz_targets[*]}"))\$"
 ctest --test-dir "$build" -R "$regex" -j "$jobs" --output-on-failure || status=1
 exit "$status"
