@@ -13,6 +13,7 @@
 #include "framework/data/preprocess.h"
 #include "framework/experiment/metrics.h"
 #include "framework/experiment/runner_internal.h"
+#include "framework/interpreter/cpu_features.h"
 #include "framework/quantization/quant_params.h"
 
 namespace qexp::exp {
@@ -45,6 +46,11 @@ json provenance(const RunContext& ctx) {
   p["calibration"] = {{"manifest", c.calibration.manifest},
                       {"manifest_sha256", ctx.calibration_manifest_sha256},
                       {"split", c.calibration.split}};
+  // Float kernels round differently per instruction set (summation order, FMA), and calibration
+  // statistics come from float inference: a report reproduces bit for bit on the same ISA level
+  // (QEXP_ISA selects a lower one).
+  p["interpreter"] = {{"kernel_set", "optimized"},
+                      {"isa", std::string(interp::isa_name(interp::default_isa()))}};
   std::vector<std::string> used;
   for (const VariantConfig& v : c.variants) {
     if (uses_calibration(v.mode)) used.push_back(v.calibrator);

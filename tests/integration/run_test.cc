@@ -123,6 +123,9 @@ TEST(RunTest, WritesEveryReportFileAndTheSameReportOnOneAndTwoThreads) {
   EXPECT_EQ(html.find("https:"), std::string::npos);
   EXPECT_EQ(r["provenance"]["model"]["sha256"].get<std::string>().size(), 64u);
   EXPECT_EQ(r["provenance"]["plugins"].size(), 2u);  // kl and minmax
+  EXPECT_EQ(r["provenance"]["interpreter"]["kernel_set"], "optimized");
+  const std::string isa = r["provenance"]["interpreter"]["isa"].get<std::string>();
+  EXPECT_TRUE(isa == "portable" || isa == "avx2" || isa == "avx512" || isa == "avx512vnni") << isa;
   EXPECT_EQ(r["worst_layers"].size(), 10u);
   EXPECT_FALSE(r["activation_histograms"].empty());
   EXPECT_EQ(r["weight_ranges"].size(), 16u);  // stem + 7 × (depthwise, pointwise) + logits
