@@ -18,6 +18,10 @@ install(TARGETS qexp RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(t qexp_core qexp_plugin_api)
   target_include_directories(${t} INTERFACE $<INSTALL_INTERFACE:${QEXP_INSTALL_INCLUDEDIR}>)
 endforeach()
+# A sanitizer build's static libraries call the sanitizer runtime: consumers must link it too.
+if(NOT QEXP_SANITIZE STREQUAL "")
+  target_link_options(qexp_core INTERFACE $<INSTALL_INTERFACE:-fsanitize=${QEXP_SANITIZE}>)
+endif()
 set_target_properties(qexp_core PROPERTIES EXPORT_NAME core)
 set_target_properties(qexp_plugin_api PROPERTIES EXPORT_NAME plugin_api)
 install(TARGETS qexp_core qexp_plugin_api EXPORT qexpTargets

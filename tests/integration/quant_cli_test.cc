@@ -88,6 +88,11 @@ TEST_F(QuantCli, CalibrationRangesDoNotDependOnBatchSizeOrThreadCount) {
 // Keeping the activations of 900 more images would need hundreds of MB (the first layer alone
 // writes 50 KB per image); the statistics are fixed-size, so the growth must stay within a few MB.
 TEST_F(QuantCli, CalibrationMemoryDoesNotGrowWithTheNumberOfImages) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed blocks in its quarantine (256 MB by default), so the peak RSS of a sanitized
+  // qexp grows with the work done, not with what is live: the bound is the Release build's.
+  GTEST_SKIP() << "peak RSS measures ASan's quarantine in a sanitized build";
+#endif
   const std::regex peak(R"(peak memory \+([0-9.]+) MB)");
   std::vector<double> mb;
   for (const char* n : {"100", "1000"}) {
