@@ -49,6 +49,27 @@ bool absent_or_const(const PrepareContext& c, int i) {
 
 namespace opt = optimized;
 
+// The optimized kernels' view of one convolution: NHWC input / output, [*, KH, KW, *] filter.
+opt::FloatConvGeometry conv_geometry(const Shape& in, const Shape& f, const Shape& out,
+                                     const reference::ConvParams& p) {
+  opt::FloatConvGeometry g;
+  g.batches = in[0];
+  g.in_h = in[1];
+  g.in_w = in[2];
+  g.in_c = in[3];
+  g.k_h = f[1];
+  g.k_w = f[2];
+  g.stride_h = p.stride_h;
+  g.stride_w = p.stride_w;
+  g.dilation_h = p.dilation_h;
+  g.dilation_w = p.dilation_w;
+  g.pad_top = p.pad_top;
+  g.pad_left = p.pad_left;
+  g.out_h = out[1];
+  g.out_w = out[2];
+  return g;
+}
+
 class Conv2DFloat final : public Kernel {
  public:
   Status prepare(PrepareContext& c) override {
@@ -102,20 +123,7 @@ class Conv2DFloat final : public Kernel {
     const float* bias = has_bias_ ? c.input(2).const_data<float>().data() : nullptr;
     packed_ = opt::pack_float_weights(c.isa(), c.input(1).const_data<float>().data(), bias, f[0],
                                       f[1] * f[2] * f[3]);
-    geometry_.batches = in[0];
-    geometry_.in_h = in[1];
-    geometry_.in_w = in[2];
-    geometry_.in_c = in[3];
-    geometry_.k_h = f[1];
-    geometry_.k_w = f[2];
-    geometry_.stride_h = params_.stride_h;
-    geometry_.stride_w = params_.stride_w;
-    geometry_.dilation_h = params_.dilation_h;
-    geometry_.dilation_w = params_.dilation_w;
-    geometry_.pad_top = params_.pad_top;
-    geometry_.pad_left = params_.pad_left;
-    geometry_.out_h = out[1];
-    geometry_.out_w = out[2];
+    geometry_ = conv_geometry(in, f, out, params_);
     direct_ = f[1] == 1 && f[2] == 1 && params_.stride_h == 1 && params_.stride_w == 1 &&
               params_.pad_top == 0 && params_.pad_left == 0;
     if (!direct_) {
@@ -196,19 +204,7 @@ class DepthwiseConv2DFloat final : public Kernel {
     const Shape& in = c.input(0).shape;
     const Shape& f = c.input(1).shape;
     const Shape& out = c.output(0).shape;
-    args_.in_h = in[1];
-    args_.in_w = in[2];
-    args_.channels = in[3];
-    args_.k_h = f[1];
-    args_.k_w = f[2];
-    args_.stride_h = params_.stride_h;
-    args_.stride_w = params_.stride_w;
-    args_.dilation_h = params_.dilation_h;
-    args_.dilation_w = params_.dilation_w;
-    args_.pad_top = params_.pad_top;
-    args_.pad_left = params_.pad_left;
-    args_.out_h = out[1];
-    args_.out_w = out[2];
+    args_.geo = conv_geometry(in, f, out, params_);
     args_.act = params_.activation;
     batches_ = in[0];
     packed_filter_ = opt::pack_float_depthwise_filter(

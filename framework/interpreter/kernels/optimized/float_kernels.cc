@@ -307,8 +307,8 @@ void float_depthwise_rows(Isa isa, const FloatDepthwiseArgs& args, int64_t row_b
 
 void float_depthwise_parallel(ThreadPool& pool, Isa isa, const FloatDepthwiseArgs& args,
                               int64_t batches) {
-  const int64_t rows = batches * args.out_h;
-  const int64_t macs = rows * args.out_w * args.channels * args.k_h * args.k_w;
+  const int64_t rows = batches * args.geo.out_h;
+  const int64_t macs = rows * args.geo.out_w * args.geo.in_c * args.geo.k_h * args.geo.k_w;
   for_row_chunks(pool, rows, chunk_count(pool, macs, rows),
                  [&](int64_t begin, int64_t end) { float_depthwise_rows(isa, args, begin, end); });
 }

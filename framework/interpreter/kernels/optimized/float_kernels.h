@@ -110,15 +110,12 @@ inline constexpr int kFloatDepthwiseMaxTaps = 64;
 
 /// Depthwise convolution with depth multiplier 1 over NHWC float tensors (filter [KH, KW, C]).
 struct FloatDepthwiseArgs {
+  /// One image's geometry (`batches` unused: rows index batch × output row); channels = in_c.
+  FloatConvGeometry geo;
   const float* input = nullptr;
-  int64_t in_h = 0, in_w = 0, channels = 0;
   const float* filter = nullptr;  ///< blocked, from pack_float_depthwise_filter
   const float* bias = nullptr;    ///< C floats (zeros when the op has none)
-  int64_t k_h = 0, k_w = 0;
-  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  int64_t pad_top = 0, pad_left = 0;
   float* output = nullptr;
-  int64_t out_h = 0, out_w = 0;
   ActivationRange act;
 };
 

@@ -118,7 +118,7 @@ void depthwise_pixel(const FloatDepthwiseArgs& d, const float* const* tap_in, co
                      int taps, float* out, typename T::V lo, typename T::V hi) {
   using V = typename T::V;
   constexpr int L = T::kLanes;
-  const int64_t channels = d.channels, block = d.k_h * d.k_w * L;
+  const int64_t channels = d.geo.in_c, block = d.geo.k_h * d.geo.k_w * L;
   int64_t c = 0;
   for (; c + 2 * L <= channels; c += 2 * L) {
     const float* w0 = d.filter + (c / L) * block;
@@ -155,7 +155,7 @@ void depthwise3x3_vector(const FloatDepthwiseArgs& d, const int64_t* off, const 
                          float* dst, int64_t c, int n, typename T::V lo, typename T::V hi) {
   using V = typename T::V;
   auto load = [n](const float* p) { return kPartial ? T::load_partial(p, n) : T::load(p); };
-  const int64_t step = d.stride_w * d.channels;
+  const int64_t step = d.geo.stride_w * d.geo.in_c;
   V acc[P];
   QEXP_FLOAT_UNROLL
   for (int p = 0; p < P; ++p) acc[p] = T::zero();
@@ -170,9 +170,9 @@ void depthwise3x3_vector(const FloatDepthwiseArgs& d, const int64_t* off, const 
   for (int p = 0; p < P; ++p) {
     const V v = T::clamp(T::add(acc[p], bias), lo, hi);
     if constexpr (kPartial) {
-      T::store_partial(dst + p * d.channels, v, n);
+      T::store_partial(dst + p * d.geo.in_c, v, n);
     } else {
-      T::store(dst + p * d.channels, v);
+      T::store(dst + p * d.geo.in_c, v);
     }
   }
 }
@@ -185,11 +185,11 @@ void depthwise3x3_pixels(const FloatDepthwiseArgs& d, const int64_t* off, const 
                          float* dst, typename T::V lo, typename T::V hi) {
   constexpr int L = T::kLanes;
   int64_t c = 0;
-  for (; c + L <= d.channels; c += L) {
+  for (; c + L <= d.geo.in_c; c += L) {
     depthwise3x3_vector<T, P, false>(d, off, src + c, dst + c, c, L, lo, hi);
   }
-  if (c < d.channels) {
-    const int n = static_cast<int>(d.channels - c);
+  if (c < d.geo.in_c) {
+    const int n = static_cast<int>(d.geo.in_c - c);
     depthwise3x3_vector<T, P, true>(d, off, src + c, dst + c, c, n, lo, hi);
   }
 }
@@ -200,12 +200,12 @@ template <class T>
 void depthwise3x3_interior(const FloatDepthwiseArgs& d, const float* in, float* out,
                            int64_t ox_begin, int64_t ox_end, typename T::V lo, typename T::V hi) {
   constexpr int kPixels = 4;
-  const int64_t ch = d.channels;
+  const int64_t ch = d.geo.in_c;
   int64_t off[9];
   for (int t = 0; t < 9; ++t) {
-    off[t] = ((t / 3) * d.dilation_h * d.in_w + (t % 3) * d.dilation_w) * ch;
+    off[t] = ((t / 3) * d.geo.dilation_h * d.geo.in_w + (t % 3) * d.geo.dilation_w) * ch;
   }
-  auto src = [&](int64_t ox) { return in + (ox * d.stride_w - d.pad_left) * ch; };
+  auto src = [&](int64_t ox) { return in + (ox * d.geo.stride_w - d.geo.pad_left) * ch; };
   int64_t ox = ox_begin;
   for (; ox + kPixels <= ox_end; ox += kPixels) {
     depthwise3x3_pixels<T, kPixels>(d, off, src(ox), out + ox * ch, lo, hi);
@@ -215,38 +215,38 @@ void depthwise3x3_interior(const FloatDepthwiseArgs& d, const float* in, float* 
 
 // The output pixels [*begin, *end) of a row whose windows do not leave the input horizontally.
 inline void interior_columns(const FloatDepthwiseArgs& d, int64_t* begin, int64_t* end) {
-  float_window_inside(d.out_w, d.in_w, d.k_w, d.stride_w, d.dilation_w, d.pad_left, begin, end);
+  float_window_inside(d.geo.out_w, d.geo.in_w, d.geo.k_w, d.geo.stride_w, d.geo.dilation_w, d.geo.pad_left, begin, end);
 }
 
 template <class T>
 void depthwise_rows(const FloatDepthwiseArgs& d, int64_t row_begin, int64_t row_end) {
   const float* tap_in[kFloatDepthwiseMaxTaps];
   int tap_k[kFloatDepthwiseMaxTaps];
-  const int64_t ch = d.channels;
+  const int64_t ch = d.geo.in_c;
   const typename T::V lo = T::set1(d.act.min), hi = T::set1(d.act.max);
   for (int64_t row = row_begin; row < row_end; ++row) {
-    const int64_t b = row / d.out_h, oy = row % d.out_h;
-    const float* in_b = d.input + b * d.in_h * d.in_w * ch;
-    float* out_row = d.output + row * d.out_w * ch;
-    const int64_t iy0 = oy * d.stride_h - d.pad_top;
+    const int64_t b = row / d.geo.out_h, oy = row % d.geo.out_h;
+    const float* in_b = d.input + b * d.geo.in_h * d.geo.in_w * ch;
+    float* out_row = d.output + row * d.geo.out_w * ch;
+    const int64_t iy0 = oy * d.geo.stride_h - d.geo.pad_top;
     int64_t skip_begin = 0, skip_end = 0;  // columns done by the 3×3 interior kernel
-    if (d.k_h == 3 && d.k_w == 3 && iy0 >= 0 && iy0 + 2 * d.dilation_h < d.in_h) {
+    if (d.geo.k_h == 3 && d.geo.k_w == 3 && iy0 >= 0 && iy0 + 2 * d.geo.dilation_h < d.geo.in_h) {
       interior_columns(d, &skip_begin, &skip_end);
-      depthwise3x3_interior<T>(d, in_b + iy0 * d.in_w * ch, out_row, skip_begin, skip_end, lo, hi);
+      depthwise3x3_interior<T>(d, in_b + iy0 * d.geo.in_w * ch, out_row, skip_begin, skip_end, lo, hi);
     }
-    for (int64_t ox = 0; ox < d.out_w; ++ox) {
+    for (int64_t ox = 0; ox < d.geo.out_w; ++ox) {
       if (ox == skip_begin && skip_end > skip_begin) ox = skip_end;
-      if (ox >= d.out_w) break;
-      const int64_t ix0 = ox * d.stride_w - d.pad_left;
+      if (ox >= d.geo.out_w) break;
+      const int64_t ix0 = ox * d.geo.stride_w - d.geo.pad_left;
       int taps = 0;
-      for (int64_t ky = 0; ky < d.k_h; ++ky) {
-        const int64_t iy = iy0 + ky * d.dilation_h;
-        if (iy < 0 || iy >= d.in_h) continue;
-        for (int64_t kx = 0; kx < d.k_w; ++kx) {
-          const int64_t ix = ix0 + kx * d.dilation_w;
-          if (ix < 0 || ix >= d.in_w) continue;
-          tap_in[taps] = in_b + (iy * d.in_w + ix) * ch;
-          tap_k[taps] = static_cast<int>(ky * d.k_w + kx);
+      for (int64_t ky = 0; ky < d.geo.k_h; ++ky) {
+        const int64_t iy = iy0 + ky * d.geo.dilation_h;
+        if (iy < 0 || iy >= d.geo.in_h) continue;
+        for (int64_t kx = 0; kx < d.geo.k_w; ++kx) {
+          const int64_t ix = ix0 + kx * d.geo.dilation_w;
+          if (ix < 0 || ix >= d.geo.in_w) continue;
+          tap_in[taps] = in_b + (iy * d.geo.in_w + ix) * ch;
+          tap_k[taps] = static_cast<int>(ky * d.geo.k_w + kx);
           ++taps;
         }
       }
